@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Entry points of the DAMON project.  `make help` lists them.
+
+REPO	:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD	:= $(REPO)/build
+LOCK	:= flock $(BUILD)/.lock
+FLAVOUR	?= guest
+TIMEOUT	?= 900
+CMD	?= uname -a
+
+.PHONY: help deps assemble kunit guest debug module guest-run selftests \
+	upstream-selftests damo-test check check-debug demo bench clean
+
+help:
+	@echo "make demo          build, boot, monitor a workload with our DAMON, show what it saw"
+	@echo "make check         the whole test suite (what CI runs)"
+	@echo "make check-debug   the test suite on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)"
+	@echo "make deps          install the Debian packages we need"
+	@echo "make assemble      assemble build/linux: base kernel - its DAMON + ours + patches/"
+	@echo "make kunit         DAMON's KUnit suites under UML"
+	@echo "make guest|debug|module   build that flavour of the x86_64 guest kernel"
+	@echo "make guest-run CMD='...' [FLAVOUR=guest|debug] [TIMEOUT=s]"
+	@echo "                   boot our kernel under qemu and run CMD in it (bash, as root)"
+	@echo "make selftests     our kselftests in the guest"
+	@echo "make damo-test     damo's unit tests"
+	@echo "make bench         benchmarks (not part of check)"
+
+$(BUILD)/.lock:
+	@mkdir -p $(BUILD) && touch $@
+
+deps:
+	@$(REPO)/dev/install-deps.sh
+
+assemble: deps $(BUILD)/.lock
+	@$(LOCK) $(REPO)/dev/assemble.sh
+
+kunit: assemble
+	cd $(BUILD)/linux && $(LOCK) python3 tools/testing/kunit/kunit.py run \
+		--kunitconfig=mm/damon/.kunitconfig --build_dir=$(BUILD)/kunit \
+		--make_options="CC=ccache gcc" --jobs=$$(nproc)
+
+guest debug module: assemble
+	@$(LOCK) $(REPO)/dev/build-kernel.sh $@
+
+guest-run: $(FLAVOUR)
+	@$(REPO)/dev/guest-run.sh -f $(FLAVOUR) -t $(TIMEOUT) '$(subst ','\'',$(CMD))'
+
+selftests: guest
+	@$(MAKE) -s -C $(BUILD)/linux/tools/testing/selftests TARGETS=damon \
+		O=$(BUILD)/share/ksft/ours
+	@$(REPO)/dev/guest-run.sh -f guest -t 1500 \
+		'make -s -C $(BUILD)/linux/tools/testing/selftests TARGETS=damon O=$(BUILD)/share/ksft/ours run_tests'
+
+damo-test:
+	cd $(REPO) && python3 -m unittest discover -s tools/damon/tests
+
+check:
+	@$(REPO)/dev/check.sh guest
+
+check-debug:
+	@$(REPO)/dev/check.sh debug
+
+demo: guest
+	@$(REPO)/dev/demo.sh
+
+bench: guest
+	@$(REPO)/bench/run.sh
+
+clean:
+	rm -rf $(BUILD)/guest $(BUILD)/debug $(BUILD)/module $(BUILD)/kunit \
+		$(BUILD)/share $(BUILD)/check-logs

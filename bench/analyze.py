@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Compare what DAMON saw with what a workload really did.
+
+Reads the damon:damon_aggregated tracepoint text (tracefs 'trace' file or
+'perf script' output, with the 'mono' trace clock) and the ground truth that
+bench/workload prints, and reports, per aggregation snapshot of the workload's
+target, the hot bytes' recall and precision and the working-set size DAMON
+reports (bytes of regions with nr_accesses > 0).
+
+Usage: analyze.py --trace FILE --truth FILE [--target N] [--skip SECONDS]
+                  [--table] [--csv FILE]
+"""
+
+import argparse
+import re
+import statistics
+import sys
+
+EVENT = re.compile(r'\s(\d+\.\d+): damon_aggregated: target_id=(\d+) '
+                   r'nr_regions=(\d+) (\d+)-(\d+): (\d+) (\d+)')
+
+
+def read_snapshots(path, target=None):
+    """Return [(time, [(start, end, nr_accesses), ...]), ...] of one target.
+
+    A snapshot is complete once nr_regions events of the target are read.
+    """
+    snaps, cur, want = [], [], None
+    with open(path, errors='replace') as f:
+        for line in f:
+            m = EVENT.search(line)
+            if not m:
+                continue
+            t, tid, nr, start, end, acc, _age = m.groups()
+            if target is not None and int(tid) != target:
+                continue
+            if not cur:
+                want = int(nr)
+            cur.append((int(start), int(end), int(acc)))
+            if len(cur) == want:
+                snaps.append((float(t), cur))
+                cur = []
+    return snaps
+
+
+def read_truth(path):
+    """Return (start time, [(t_abs, hot start, hot end), ...], end time)."""
+    base, phases, end = None, [], None
+    with open(path) as f:
+        for line in f:
+            w = line.split()
+            if w and w[0] == 'start':
+                base = float(w[1])
+            elif w and w[0] == 'truth':
+                phases.append((float(w[1]), int(w[3], 16), int(w[4], 16)))
+            elif w and w[0] == 'done':
+                end = float(w[1])
+    if base is None:
+        raise ValueError(f'{path}: no "start" line')
+    return base, [(base + t, s, e) for t, s, e in phases], \
+        base + end if end is not None else None
+
+
+def hot_at(phases, t0, t1):
+    """The hot range if a single phase covers [t0, t1], else None."""
+    for i, (start, s, e) in enumerate(phases):
+        nxt = phases[i + 1][0] if i + 1 < len(phases) else float('inf')
+        if start <= t0 and t1 <= nxt:
+            return s, e
+    return None
+
+
+def overlap(a0, a1, b0, b1):
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def score(snaps, phases, end, aggr, skip):
+    rows = []
+    first = phases[0][0] if phases else 0
+    for t, regions in snaps:
+        if t - aggr < first + skip or (end is not None and t > end):
+            continue
+        hot = hot_at(phases, t - aggr, t)
+        if hot is None:
+            continue
+        accessed = [(s, e) for s, e, a in regions if a > 0]
+        wss = sum(e - s for s, e in accessed)
+        found = sum(overlap(s, e, hot[0], hot[1]) for s, e in accessed)
+        hot_bytes = hot[1] - hot[0]
+        recall = found / hot_bytes if hot_bytes else 1.0
+        precision = found / wss if wss else 0.0
+        rows.append((t - first, hot_bytes, wss, recall, precision,
+                     len(regions)))
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--trace', required=True)
+    ap.add_argument('--truth', required=True)
+    ap.add_argument('--target', type=int, default=0)
+    ap.add_argument('--aggr', type=float, default=0.1,
+                    help='aggregation interval in seconds (default 0.1)')
+    ap.add_argument('--skip', type=float, default=1.0,
+                    help='seconds after the start not scored (default 1)')
+    ap.add_argument('--table', action='store_true',
+                    help='print one row per second')
+    ap.add_argument('--csv')
+    args = ap.parse_args()
+
+    snaps = read_snapshots(args.trace, args.target)
+    _base, phases, end = read_truth(args.truth)
+    rows = score(snaps, phases, end, args.aggr, args.skip)
+    if not rows:
+        print('analyze: no snapshot overlaps the workload', file=sys.stderr)
+        return 1
+    if args.csv:
+        with open(args.csv, 'w') as f:
+            f.write('time,hot_bytes,wss_bytes,recall,precision,nr_regions\n')
+            for r in rows:
+                f.write('%.3f,%d,%d,%.4f,%.4f,%d\n' % r)
+    if args.table:
+        print('%7s %12s %12s %7s %9s %8s' % ('time', 'hot MiB', 'seen MiB',
+                                             'recall', 'precision',
+                                             'regions'))
+        last = -1
+        for t, hot, wss, rec, prec, nr in rows:
+            if int(t) != last:
+                last = int(t)
+                print('%6.1fs %12.1f %12.1f %7.2f %9.2f %8d' %
+                      (t, hot / 2**20, wss / 2**20, rec, prec, nr))
+    wss = [r[2] for r in rows]
+    rec = [r[3] for r in rows]
+    prec = [r[4] for r in rows]
+    print('snapshots %d  hot %.1f MiB  wss median %.1f MiB  '
+          'recall median %.2f (>=0.9 in %d%%)  precision median %.2f '
+          '(>=0.9 in %d%%)' %
+          (len(rows), rows[0][1] / 2**20, statistics.median(wss) / 2**20,
+           statistics.median(rec), 100 * sum(r >= 0.9 for r in rec) // len(rec),
+           statistics.median(prec),
+           100 * sum(p >= 0.9 for p in prec) // len(prec)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

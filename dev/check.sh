@@ -1,0 +1,165 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The whole test suite (make check): build, boot and test our DAMON.
+#
+# Stages, in order: KUnit under UML; the guest kernel; KUnit suites again in
+# the booted guest; our kselftests in the guest; the kernel's own DAMON
+# selftests from the base tarball, unchanged, in the same guest
+# (compatibility, with dev/upstream-selftests.xfail); damo's tests.  Prints
+# a table of stage times and ends with "N passed, N failed, N skipped".
+#
+# Usage: dev/check.sh [guest|debug]
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+flavour=${1:-guest}
+build=$repo/build
+logs=$build/check-logs/$flavour
+mkdir -p "$logs"
+rm -f "$logs"/*.log
+
+total_pass=0 total_fail=0 total_skip=0
+table=()
+
+# stage NAME FUNCTION: run FUNCTION, which prints "PASS FAIL SKIP" last.
+stage() {
+	local name=$1 fn=$2 t0 t1 counts p f s
+	echo
+	echo "=== $name ==="
+	t0=$(date +%s)
+	counts=$($fn 2> >(tee -a "$logs/$name.log" >&2) | tee -a "$logs/$name.log" | tail -1)
+	t1=$(date +%s)
+	read -r p f s <<< "$counts"
+	if ! [[ "$p" =~ ^[0-9]+$ && "$f" =~ ^[0-9]+$ && "$s" =~ ^[0-9]+$ ]]; then
+		p=0 f=1 s=0
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
+	last_fail=$f
+	table+=("$(printf '%-22s %6ss %6s %6s %6s' "$name" $((t1 - t0)) "$p" "$f" "$s")")
+	echo "--- $name: $p passed, $f failed, $s skipped ($((t1 - t0)) s)"
+}
+
+# Build steps print their log only when they fail.
+quiet() {
+	local log=$1
+	shift
+	if ! "$@" > "$log" 2>&1; then
+		tail -40 "$log" >&2
+		return 1
+	fi
+}
+
+st_deps() {
+	quiet "$logs/deps.out" "$repo/dev/install-deps.sh" && echo 1 0 0 || echo 0 1 0
+}
+
+st_assemble() {
+	quiet "$logs/assemble.out" flock "$build/.lock" "$repo/dev/assemble.sh" &&
+		tail -1 "$logs/assemble.out" >&2 && echo 1 0 0 || echo 0 1 0
+}
+
+st_kunit() {
+	local json=$logs/kunit.json
+	rm -f "$json"
+	(cd "$build/linux" && flock "$build/.lock" python3 tools/testing/kunit/kunit.py run \
+		--kunitconfig=mm/damon/.kunitconfig --build_dir="$build/kunit" \
+		--make_options="CC=ccache gcc" --jobs="$(nproc)" --json="$json") \
+		> "$logs/kunit.out" 2>&1
+	grep -E '^\[..:..:..\] (Testing complete|=+ (PASSED|FAILED|SKIPPED)|.*(FAILED|ERROR))' \
+		"$logs/kunit.out" | tail -30 >&2
+	if [ ! -s "$json" ]; then
+		tail -40 "$logs/kunit.out" >&2
+		echo 0 1 0
+		return
+	fi
+	python3 "$repo/dev/count.py" kunit-json "$json"
+}
+
+st_guest_build() {
+	quiet "$logs/guest-build.out" flock "$build/.lock" \
+		"$repo/dev/build-kernel.sh" "$flavour" && echo 1 0 0 || echo 0 1 0
+}
+
+guest_run() {
+	"$repo/dev/guest-run.sh" -f "$flavour" "$@"
+}
+
+st_kunit_guest() {
+	local out=$logs/kunit-guest.out
+	# Run DAMON's KUnit suites at boot of the real guest kernel.
+	guest_run -t 600 -a 'kunit.filter_glob=damon*' \
+		'dmesg' > "$out" 2>&1
+	(cd "$build/linux" && python3 tools/testing/kunit/kunit.py parse \
+		--json="$logs/kunit-guest.json" "$out") > "$logs/kunit-guest.parse" 2>&1
+	grep -E 'Testing complete|FAILED|CRASHED' "$logs/kunit-guest.parse" | tail -20 >&2
+	python3 "$repo/dev/count.py" kunit-json "$logs/kunit-guest.json"
+}
+
+# Build a selftests target on the host so the guest only runs it; OUT must
+# be below build/share, which the guest can write.
+ksft_build() {
+	local tree=$1 out=$2
+	make -C "$tree/tools/testing/selftests" TARGETS=damon O="$out" \
+		> "$logs/ksft-build-$(basename "$out").out" 2>&1
+}
+
+st_selftests() {
+	local out=$build/share/ksft/ours
+	ksft_build "$build/linux" "$out" || { tail -20 "$logs/ksft-build-ours.out" >&2; echo 0 1 0; return; }
+	guest_run -t 1500 -e kselftest_override_timeout \
+		"make -s -C $build/linux/tools/testing/selftests TARGETS=damon O=$out run_tests" \
+		> "$logs/selftests.tap" 2>&1
+	cat "$logs/selftests.tap" >&2
+	python3 "$repo/dev/count.py" ksft "$logs/selftests.tap"
+}
+
+st_upstream() {
+	local out=$build/share/ksft/upstream
+	local tree=$build/pristine/linux-source-6.12
+	ksft_build "$tree" "$out" || { tail -20 "$logs/ksft-build-upstream.out" >&2; echo 0 1 0; return; }
+	kselftest_override_timeout=300 guest_run -t 3000 -e kselftest_override_timeout \
+		"make -s -C $tree/tools/testing/selftests TARGETS=damon O=$out run_tests" \
+		> "$logs/upstream.tap" 2>&1
+	grep -E '^(not )?ok ' "$logs/upstream.tap" >&2
+	python3 "$repo/dev/count.py" ksft "$logs/upstream.tap" \
+		"$repo/dev/upstream-selftests.xfail"
+}
+
+st_damo() {
+	if [ ! -d "$repo/tools/damon/tests" ]; then
+		echo 0 0 1
+		return
+	fi
+	(cd "$repo" && python3 -m unittest discover -s tools/damon/tests 2>&1) \
+		> "$logs/damo.out"
+	tail -5 "$logs/damo.out" >&2
+	python3 "$repo/dev/count.py" unittest "$logs/damo.out"
+}
+
+export kselftest_override_timeout=${kselftest_override_timeout:-120}
+
+stage deps st_deps
+stage assemble st_assemble
+stage kunit st_kunit
+stage "$flavour-build" st_guest_build
+if [ "$last_fail" -eq 0 ]; then
+	stage kunit-in-guest st_kunit_guest
+	stage selftests st_selftests
+	stage upstream-selftests st_upstream
+fi
+stage damo st_damo
+
+echo
+echo "=== summary ($flavour) ==="
+printf '%-22s %7s %6s %6s %6s\n' stage time passed failed skipped
+printf '%s\n' "${table[@]}"
+echo "logs: $logs"
+if [ $total_skip -gt 0 ]; then
+	echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+else
+	echo "$total_pass passed, $total_fail failed"
+fi
+[ $total_fail -eq 0 ]

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the test guest (see dev/guest-run.sh).  The root filesystem is the
+# host's, read-only over virtio-9p; give the guest writable scratch space,
+# mount the run folder shared with the host, run the command and power off.
+#
+# The kernel hands unknown "key=value" boot parameters to init as environment
+# variables: DAMON_RUN is the run folder, which holds "cmd" (the command),
+# "cwd" and "env", and receives "rc" (its exit status).
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp LANG=C.UTF-8 TERM=dumb
+
+poweroff_now() {
+	sync
+	echo b > /proc/sysrq-trigger
+	sleep 10
+}
+trap poweroff_now EXIT
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm 2>/dev/null
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+# Writable scratch space before any share is mounted below it.
+for d in /tmp /run /var/tmp /root; do
+	mount -t tmpfs -o mode=1777 tmpfs "$d"
+done
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+share=${DAMON_RUN%/runs/*}
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none \
+	share "$share" || { echo "guest-init: cannot mount $share" > /dev/ttyS0; exit; }
+
+out=/dev/ttyS1
+stty -F "$out" raw -echo 2>/dev/null
+
+# The host's environment variables that the command asked for.
+if [ -f "$DAMON_RUN/env" ]; then
+	set -a
+	# shellcheck disable=SC1091
+	. "$DAMON_RUN/env"
+	set +a
+fi
+export RESULTS=$DAMON_RUN/results
+cd "$(cat "$DAMON_RUN/cwd")" 2>/dev/null || cd /
+
+bash "$DAMON_RUN/cmd" > "$out" 2>&1 < /dev/null
+echo $? > "$DAMON_RUN/rc"

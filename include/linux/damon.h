@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * DAMON: Data Access MONitor - the kernel API.
+ *
+ * A monitoring context (struct damon_ctx) watches one or more targets
+ * (address spaces).  Each target is cut into regions, and one kernel thread
+ * per context, "kdamond", checks one sampled address per region each sampling
+ * interval.  How many checks found the region accessed during an aggregation
+ * interval is the region's access frequency.  Regions with similar
+ * frequencies are merged and busy ones are split again, so the cost of a
+ * sampling interval follows the number of regions, which the user bounds,
+ * and never the size of the monitored memory.
+ */
+
+#ifndef _LINUX_DAMON_H
+#define _LINUX_DAMON_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <asm/page.h>
+
+struct damon_ctx;
+struct pid;
+struct task_struct;
+
+/* Regions start and end on multiples of this, and are never smaller. */
+#define DAMON_MIN_REGION	PAGE_SIZE
+
+/**
+ * struct damon_addr_range - A half-open address range, [@start, @end).
+ * @start:	First address of the range.
+ * @end:	First address past the range.
+ */
+struct damon_addr_range {
+	unsigned long start;
+	unsigned long end;
+};
+
+/**
+ * struct damon_region - A part of a target that is monitored as one unit.
+ * @ar:			The addresses the region covers.
+ * @sampling_addr:	The address checked in the current sampling interval.
+ * @nr_accesses:	In how many sampling intervals of the current
+ *			aggregation interval an access to the region was seen.
+ * @last_nr_accesses:	@nr_accesses of the previous aggregation interval.
+ * @age:		For how many aggregation intervals the access
+ *			frequency of the region has stayed about the same.
+ * @list:		Link in the owning target's list of regions.
+ *
+ * Regions of a target are kept sorted by address and never overlap.
+ */
+struct damon_region {
+	struct damon_addr_range ar;
+	unsigned long sampling_addr;
+	unsigned int nr_accesses;
+	unsigned int last_nr_accesses;
+	unsigned int age;
+	struct list_head list;
+};
+
+/**
+ * struct damon_target - An address space that a context monitors.
+ * @id:		An identifier chosen by whoever created the target (a pid
+ *		number for display, or -1 for the physical address space).
+ *		The core never interprets it.
+ * @pid:	For virtual address spaces, a counted reference to the
+ *		process.  damon_destroy_target() drops it.  NULL otherwise.
+ * @nr_regions:	How many regions @regions holds.
+ * @regions:	The regions, sorted by address.
+ * @list:	Link in the owning context's list of targets.
+ */
+struct damon_target {
+	unsigned long id;
+	struct pid *pid;
+	unsigned int nr_regions;
+	struct list_head regions;
+	struct list_head list;
+};
+
+/**
+ * enum damon_ops_id - Identifies an operations set.
+ * @DAMON_OPS_VADDR:	Virtual address spaces of processes, whose ranges
+ *			follow the process's mappings.
+ * @DAMON_OPS_FVADDR:	Fixed, user-given ranges of virtual address spaces.
+ * @DAMON_OPS_PADDR:	The physical address space.
+ * @DAMON_OPS_PADDR_FAULT: The physical address space, with accesses
+ *			reported by page faults instead of sampled.
+ * @NR_DAMON_OPS:	The number of operations sets.
+ */
+enum damon_ops_id {
+	DAMON_OPS_VADDR,
+	DAMON_OPS_FVADDR,
+	DAMON_OPS_PADDR,
+	DAMON_OPS_PADDR_FAULT,
+	NR_DAMON_OPS,
+};
+
+/**
+ * struct damon_operations - How a kind of address space is monitored.
+ * @id:			Which operations set this is.
+ * @init:		Called once when monitoring starts, e.g. to build
+ *			the initial regions of the targets.
+ * @update:		Called every operations update interval, e.g. to
+ *			follow changes of the targets' mappings.
+ * @prepare_access_checks: Called at the start of each sampling interval;
+ *			picks each region's sampling address and makes a
+ *			later access to it visible.
+ * @check_accesses:	Called at the end of each sampling interval; adds
+ *			one to &damon_region->nr_accesses of each region whose
+ *			sampling address was accessed, and returns the largest
+ *			&damon_region->nr_accesses of the context.
+ * @reset_aggregated:	Called at the end of each aggregation interval,
+ *			after the core has reset the access counts.
+ * @target_valid:	Whether the target can still be monitored (its
+ *			process has not exited, for instance).  Monitoring
+ *			stops when no target is valid.
+ * @cleanup:		Called once when monitoring ends.
+ *
+ * Every callback is optional and runs in the context's kdamond.
+ */
+struct damon_operations {
+	enum damon_ops_id id;
+	void (*init)(struct damon_ctx *ctx);
+	void (*update)(struct damon_ctx *ctx);
+	void (*prepare_access_checks)(struct damon_ctx *ctx);
+	unsigned int (*check_accesses)(struct damon_ctx *ctx);
+	void (*reset_aggregated)(struct damon_ctx *ctx);
+	bool (*target_valid)(struct damon_target *t);
+	void (*cleanup)(struct damon_ctx *ctx);
+};
+
+/**
+ * struct damon_callback - Hooks into a context's monitoring loop.
+ * @private:		For the callbacks' owner; the core never touches it.
+ * @before_start:	Called in the kdamond before the first sampling.
+ * @after_sampling:	Called after each sampling interval's access check.
+ * @after_aggregation:	Called at the end of each aggregation interval,
+ *			while the access counts of that interval are still
+ *			in the regions.
+ * @before_terminate:	Called just before the kdamond exits.
+ *
+ * A non-zero return value of @before_start, @after_sampling or
+ * @after_aggregation stops the monitoring.  All callbacks are optional and
+ * run in the kdamond.
+ */
+struct damon_callback {
+	void *private;
+	int (*before_start)(struct damon_ctx *ctx);
+	int (*after_sampling)(struct damon_ctx *ctx);
+	int (*after_aggregation)(struct damon_ctx *ctx);
+	void (*before_terminate)(struct damon_ctx *ctx);
+};
+
+/**
+ * struct damon_attrs - The monitoring attributes of a context.
+ * @sample_interval:	Time between two access checks, in microseconds.
+ * @aggr_interval:	Time over which access checks are counted before
+ *			the result is reported and regions are adapted, in
+ *			microseconds.
+ * @ops_update_interval: Time between two calls of
+ *			&damon_operations->update, in microseconds.
+ * @min_nr_regions:	The fewest regions a context keeps.
+ * @max_nr_regions:	The most regions a context may have.
+ *
+ * See damon_set_attrs() for the values accepted.
+ */
+struct damon_attrs {
+	unsigned long sample_interval;
+	unsigned long aggr_interval;
+	unsigned long ops_update_interval;
+	unsigned long min_nr_regions;
+	unsigned long max_nr_regions;
+};
+
+/**
+ * struct damon_ctx - A monitoring context.
+ * @attrs:		The monitoring attributes; set with damon_set_attrs().
+ * @ops:		The operations set; set with damon_select_ops().
+ * @callback:		Hooks into the monitoring loop.
+ * @targets:		The monitored targets (&struct damon_target).
+ * @ops_private:	For the operations set; the core never touches it.
+ * @kdamond:		The monitoring thread, or NULL while not running.
+ *			Read it under @kdamond_lock.
+ * @kdamond_lock:	Protects @kdamond.
+ * @passed_samples:	Sampling intervals since monitoring started.
+ * @next_aggr_sample:	@passed_samples at which the current aggregation
+ *			interval ends.
+ * @next_update_sample:	@passed_samples at which the operations are next
+ *			updated.
+ *
+ * While the kdamond runs, only it may change @targets, their regions,
+ * @attrs and @ops; others read them from the callbacks.
+ */
+struct damon_ctx {
+	struct damon_attrs attrs;
+	struct damon_operations ops;
+	struct damon_callback callback;
+	struct list_head targets;
+	void *ops_private;
+
+	struct task_struct *kdamond;
+	struct mutex kdamond_lock;
+
+	unsigned long passed_samples;
+	unsigned long next_aggr_sample;
+	unsigned long next_update_sample;
+};
+
+static inline struct damon_region *damon_next_region(struct damon_region *r)
+{
+	return list_next_entry(r, list);
+}
+
+static inline struct damon_region *damon_prev_region(struct damon_region *r)
+{
+	return list_prev_entry(r, list);
+}
+
+static inline struct damon_region *damon_first_region(struct damon_target *t)
+{
+	return list_first_entry(&t->regions, struct damon_region, list);
+}
+
+static inline struct damon_region *damon_last_region(struct damon_target *t)
+{
+	return list_last_entry(&t->regions, struct damon_region, list);
+}
+
+/* The size of a region, in bytes. */
+static inline unsigned long damon_sz_region(struct damon_region *r)
+{
+	return r->ar.end - r->ar.start;
+}
+
+#define damon_for_each_region(r, t) \
+	list_for_each_entry(r, &(t)->regions, list)
+
+#define damon_for_each_region_from(r, t) \
+	list_for_each_entry_from(r, &(t)->regions, list)
+
+#define damon_for_each_region_safe(r, next, t) \
+	list_for_each_entry_safe(r, next, &(t)->regions, list)
+
+#define damon_for_each_target(t, ctx) \
+	list_for_each_entry(t, &(ctx)->targets, list)
+
+#define damon_for_each_target_safe(t, next, ctx) \
+	list_for_each_entry_safe(t, next, &(ctx)->targets, list)
+
+#ifdef CONFIG_DAMON
+
+struct damon_region *damon_new_region(unsigned long start, unsigned long end);
+void damon_add_region(struct damon_region *r, struct damon_target *t);
+void damon_destroy_region(struct damon_region *r, struct damon_target *t);
+int damon_set_regions(struct damon_target *t, struct damon_addr_range *ranges,
+		      unsigned int nr_ranges);
+
+struct damon_target *damon_new_target(void);
+void damon_add_target(struct damon_ctx *ctx, struct damon_target *t);
+bool damon_targets_empty(struct damon_ctx *ctx);
+void damon_destroy_target(struct damon_target *t);
+unsigned int damon_nr_regions(struct damon_target *t);
+
+struct damon_ctx *damon_new_ctx(void);
+void damon_destroy_ctx(struct damon_ctx *ctx);
+int damon_set_attrs(struct damon_ctx *ctx, const struct damon_attrs *attrs);
+
+int damon_register_ops(const struct damon_operations *ops);
+bool damon_is_registered_ops(enum damon_ops_id id);
+int damon_select_ops(struct damon_ctx *ctx, enum damon_ops_id id);
+
+int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive);
+int damon_stop(struct damon_ctx **ctxs, int nr_ctxs);
+int damon_nr_running_ctxs(void);
+bool damon_is_running(struct damon_ctx *ctx);
+
+#endif	/* CONFIG_DAMON */
+
+#endif	/* _LINUX_DAMON_H */
