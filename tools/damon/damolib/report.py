@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+"""damo report: turn a record into text or pictures.
+
+Each report type is its own module; this one only routes to them and
+holds what they share (the input option and loading the record).
+"""
+
+import argparse
+import sys
+
+from . import recload, report_heats, report_nr_regions, report_raw, \
+    report_wss
+from .errors import DamoError
+
+REPORTS = (report_raw, report_heats, report_wss, report_nr_regions)
+
+
+def add_parser(subparsers):
+    p = subparsers.add_parser(
+        'report', help='show a recorded access pattern',
+        description='Show what "damo record" recorded.  The input may be '
+        'a record file (binary format version 1 or 2), the text of '
+        'damon:damon_aggregated trace events (perf script, or tracefs '
+        'trace/trace_pipe), or a perf.data file (decoded with perf '
+        'script).')
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument('-i', '--input', default='damon.data',
+                        metavar='FILE',
+                        help='record to read (default %(default)s; - for '
+                        'standard input)')
+    sub = p.add_subparsers(dest='report_type', metavar='TYPE',
+                           title='report types')
+    sub.required = True
+    for mod in REPORTS:
+        mod.add_parser(sub, common)
+    return p
+
+
+def load(args):
+    """Load the record named by args.input; warn about unusable parts."""
+    rec = recload.load(args.input)
+    if rec.warning:
+        print('damo: warning: %s' % rec.warning, file=sys.stderr)
+    if not rec.snapshots:
+        raise DamoError('%s holds no snapshots' % args.input)
+    return rec
+
+
+def pick_targets(rec, tid):
+    """The target ids a report covers: tid if given (checked), or all."""
+    ids = rec.target_ids()
+    if tid is None:
+        return ids
+    if tid not in ids:
+        raise DamoError('no target %d in the record (targets: %s)' % (
+            tid, ', '.join(str(i) for i in ids)))
+    return [tid]
