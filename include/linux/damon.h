@@ -248,7 +248,7 @@ static inline unsigned long damon_sz_region(struct damon_region *r)
 #define damon_for_each_target_safe(t, next, ctx) \
 	list_for_each_entry_safe(t, next, &(ctx)->targets, list)
 
-#ifdef CONFIG_DAMON
+#if IS_ENABLED(CONFIG_DAMON)
 
 struct damon_region *damon_new_region(unsigned long start, unsigned long end);
 void damon_add_region(struct damon_region *r, struct damon_target *t);

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The DAMON monitoring thread, "kdamond".
+ *
+ * One kdamond runs per monitoring context.  Time is counted in sampling
+ * intervals: each one, the operations set prepares an access check of one
+ * address per region, the kdamond sleeps, and the operations set checks the
+ * addresses.  After a fixed number of samples an aggregation interval ends:
+ * the results are reported, then the regions are adapted.  After another
+ * fixed number the operations set refreshes the targets' ranges.
+ */
+
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+
+#include "core_internal.h"
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/damon.h>
+
+/*
+ * Sleep for @usecs microseconds, or until asked to stop.  TASK_IDLE keeps
+ * the sleeping kdamond out of the load average, and a small slack lets the
+ * timer share a wakeup with others.
+ */
+static void kdamond_sleep(unsigned long usecs)
+{
+	u64 ns = KTIME_MAX;
+	ktime_t expires;
+
+	if (usecs < KTIME_MAX / NSEC_PER_USEC)
+		ns = (u64)usecs * NSEC_PER_USEC;
+	expires = ktime_add_safe(ktime_get(), ns_to_ktime(ns));
+	for (;;) {
+		set_current_state(TASK_IDLE);
+		if (kthread_should_stop())
+			break;
+		if (!schedule_hrtimeout_range(&expires, ns >> 6,
+					      HRTIMER_MODE_ABS))
+			break;
+	}
+	__set_current_state(TASK_RUNNING);
+}
+
+/* Whether the operations set says no target can be monitored any more. */
+static bool kdamond_targets_gone(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+
+	if (!ctx->ops.target_valid)
+		return false;
+	damon_for_each_target(t, ctx) {
+		if (ctx->ops.target_valid(t))
+			return false;
+	}
+	return true;
+}
+
+static void kdamond_trace_regions(struct damon_ctx *ctx)
+{
+	unsigned int target_idx = 0;
+	struct damon_target *t;
+	struct damon_region *r;
+
+	if (!trace_damon_aggregated_enabled())
+		return;
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region(r, t)
+			trace_damon_aggregated(target_idx, r, t->nr_regions);
+		target_idx++;
+	}
+}
+
+/*
+ * Counts left in the regions by an earlier run, stopped in the middle of an
+ * aggregation interval, must not add to the first interval of this one.
+ */
+static void kdamond_reset_counts(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+	struct damon_region *r;
+
+	damon_for_each_target(t, ctx)
+		damon_for_each_region(r, t)
+			r->nr_accesses = 0;
+}
+
+/* End an aggregation interval.  Return non-zero to stop monitoring. */
+static int kdamond_aggregate(struct damon_ctx *ctx)
+{
+	int stop = 0;
+
+	kdamond_trace_regions(ctx);
+	if (ctx->callback.after_aggregation)
+		stop = ctx->callback.after_aggregation(ctx);
+	if (stop)
+		return stop;
+	damon_adapt_regions(ctx);
+	if (ctx->ops.reset_aggregated)
+		ctx->ops.reset_aggregated(ctx);
+	return 0;
+}
+
+/* One sampling interval.  Return non-zero to stop monitoring. */
+static int kdamond_sample(struct damon_ctx *ctx)
+{
+	int stop = 0;
+
+	if (ctx->ops.prepare_access_checks)
+		ctx->ops.prepare_access_checks(ctx);
+	kdamond_sleep(ctx->attrs.sample_interval);
+	if (kthread_should_stop())
+		return 1;
+	if (ctx->ops.check_accesses)
+		ctx->ops.check_accesses(ctx);
+	ctx->passed_samples++;
+
+	if (ctx->callback.after_sampling)
+		stop = ctx->callback.after_sampling(ctx);
+	if (stop)
+		return stop;
+
+	/*
+	 * Set the next marks before the work, so that damon_set_attrs()
+	 * called from a callback may move them.
+	 */
+	if (damon_sample_reached(ctx->passed_samples, ctx->next_aggr_sample)) {
+		ctx->next_aggr_sample = ctx->passed_samples +
+			damon_aggr_samples(&ctx->attrs);
+		stop = kdamond_aggregate(ctx);
+		if (stop)
+			return stop;
+	}
+	if (damon_sample_reached(ctx->passed_samples,
+				 ctx->next_update_sample)) {
+		ctx->next_update_sample = ctx->passed_samples +
+			damon_update_samples(&ctx->attrs);
+		if (ctx->ops.update)
+			ctx->ops.update(ctx);
+	}
+	return 0;
+}
+
+/**
+ * damon_kdamond_fn() - The body of a kdamond.
+ * @data:	A &struct damon_kdamond_start from damon_start().
+ *
+ * Monitors until kthread_stop(), until no target is valid, or until a
+ * callback returns non-zero; then runs the operations set's cleanup and the
+ * before_terminate callback, clears &damon_ctx->kdamond and drops the
+ * module reference damon_start() took for it.
+ *
+ * Return: never; the thread exits from here.
+ */
+int damon_kdamond_fn(void *data)
+{
+	struct damon_kdamond_start *start = data;
+	struct damon_ctx *ctx = start->ctx;
+	int stop = 0;
+
+	complete(&start->started);	/* @start is gone from here on. */
+
+	if (ctx->ops.init)
+		ctx->ops.init(ctx);
+	if (ctx->callback.before_start)
+		stop = ctx->callback.before_start(ctx);
+	if (!stop) {
+		kdamond_reset_counts(ctx);
+		damon_initial_split(ctx);
+	}
+
+	while (!stop && !kthread_should_stop() && !kdamond_targets_gone(ctx))
+		stop = kdamond_sample(ctx);
+
+	if (ctx->ops.cleanup)
+		ctx->ops.cleanup(ctx);
+	if (ctx->callback.before_terminate)
+		ctx->callback.before_terminate(ctx);
+	damon_kdamond_exited(ctx);
+	module_put_and_kthread_exit(0);
+}

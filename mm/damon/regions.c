@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DAMON adaptive regions adjustment.
+ *
+ * At the end of every aggregation interval the kdamond ages the regions,
+ * merges neighbours whose access counts are close, and splits the result
+ * again at random points.  Merging bounds the number of regions, and so the
+ * cost of a sampling interval, by max_nr_regions; the size limit on merges
+ * keeps at least min_nr_regions; random splitting lets a region that holds
+ * both hot and cold memory be cut along the border sooner or later.
+ */
+
+#include <linux/math.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/overflow.h>
+
+#include "core_internal.h"
+
+/**
+ * damon_insert_region_after() - Link a region into a target.
+ * @r:		The new region.
+ * @prev:	The region @r follows, or NULL to make @r the first one.
+ * @t:		The target holding @prev.
+ */
+void damon_insert_region_after(struct damon_region *r,
+			       struct damon_region *prev,
+			       struct damon_target *t)
+{
+	list_add(&r->list, prev ? &prev->list : &t->regions);
+	t->nr_regions++;
+}
+
+/**
+ * damon_split_region_at() - Cut a region in two.
+ * @t:		The target holding @r.
+ * @r:		The region; it keeps its first @sz_left bytes.
+ * @sz_left:	The size of the left piece.
+ *
+ * The right piece is a new region right after @r, with the access
+ * information of @r.
+ *
+ * Return: the right piece, or NULL if @sz_left is 0 or not smaller than
+ * @r, or if memory is short.
+ */
+struct damon_region *damon_split_region_at(struct damon_target *t,
+					   struct damon_region *r,
+					   unsigned long sz_left)
+{
+	struct damon_region *right;
+
+	if (!sz_left || sz_left >= damon_sz_region(r))
+		return NULL;
+	right = damon_new_region(r->ar.start + sz_left, r->ar.end);
+	if (!right)
+		return NULL;
+	right->nr_accesses = r->nr_accesses;
+	right->last_nr_accesses = r->last_nr_accesses;
+	right->age = r->age;
+	r->ar.end = right->ar.start;
+	damon_insert_region_after(right, r, t);
+	return right;
+}
+
+/**
+ * damon_split_region_evenly() - Cut a region into pieces of equal size.
+ * @t:		The target holding @r.
+ * @r:		The region.
+ * @nr_pieces:	How many pieces to make.
+ *
+ * Piece sizes are multiples of DAMON_MIN_REGION that differ by at most one
+ * DAMON_MIN_REGION; the last piece also takes any unaligned tail of @r.
+ *
+ * Return: 0 on success; -EINVAL if @nr_pieces is 0 or @r is too small to
+ * give each piece DAMON_MIN_REGION bytes, leaving @r untouched; -ENOMEM if
+ * memory is short, leaving fewer pieces.
+ */
+int damon_split_region_evenly(struct damon_target *t, struct damon_region *r,
+			      unsigned int nr_pieces)
+{
+	unsigned long units = damon_sz_region(r) / DAMON_MIN_REGION;
+	unsigned long each, extra;
+	unsigned int i;
+
+	if (!nr_pieces || units < nr_pieces)
+		return -EINVAL;
+	each = units / nr_pieces;
+	extra = units % nr_pieces;
+	for (i = 0; i + 1 < nr_pieces; i++) {
+		unsigned long sz = (each + (i < extra)) * DAMON_MIN_REGION;
+
+		r = damon_split_region_at(t, r, sz);
+		if (!r)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The mean of @a and @b weighted by @wa and @wb, rounded down.  Computed as
+ * the smaller value plus a fraction of the difference so that neither the
+ * weights nor the products can overflow.
+ */
+static unsigned int damon_weighted_mean(unsigned int a, unsigned long wa,
+					unsigned int b, unsigned long wb)
+{
+	unsigned long total;
+
+	if (check_add_overflow(wa, wb, &total)) {
+		wa >>= 1;
+		wb >>= 1;
+		total = wa + wb;
+	}
+	if (!total)
+		return a / 2 + b / 2 + (a & b & 1);
+	if (a >= b)
+		return b + (unsigned int)mul_u64_u64_div_u64(a - b, wa, total);
+	return a + (unsigned int)mul_u64_u64_div_u64(b - a, wb, total);
+}
+
+/**
+ * damon_merge_two_regions() - Merge a region into its left neighbour.
+ * @t:	The target holding both regions.
+ * @l:	The left region, which grows to cover @r.
+ * @r:	The region right after @l, which is freed.
+ *
+ * The access counts and the age of the result are the means of both
+ * regions' values weighted by their sizes.
+ */
+void damon_merge_two_regions(struct damon_target *t, struct damon_region *l,
+			     struct damon_region *r)
+{
+	unsigned long sz_l = damon_sz_region(l), sz_r = damon_sz_region(r);
+
+	l->nr_accesses = damon_weighted_mean(l->nr_accesses, sz_l,
+					     r->nr_accesses, sz_r);
+	l->last_nr_accesses = damon_weighted_mean(l->last_nr_accesses, sz_l,
+						  r->last_nr_accesses, sz_r);
+	l->age = damon_weighted_mean(l->age, sz_l, r->age, sz_r);
+	l->ar.end = r->ar.end;
+	damon_destroy_region(r, t);
+}
+
+/**
+ * damon_merge_regions_of() - Merge similar neighbouring regions of a target.
+ * @t:		The target.
+ * @thres:	Largest difference of &damon_region->nr_accesses to merge.
+ * @sz_limit:	Largest size a merged region may have.
+ *
+ * Walks the regions in address order, merging each into the region before
+ * it when the two touch, their access counts differ by at most @thres, and
+ * the result is at most @sz_limit bytes.  A merged region is compared with
+ * its next neighbour using its merged count.
+ */
+void damon_merge_regions_of(struct damon_target *t, unsigned int thres,
+			    unsigned long sz_limit)
+{
+	struct damon_region *r, *next, *prev = NULL;
+
+	damon_for_each_region_safe(r, next, t) {
+		if (prev && prev->ar.end == r->ar.start &&
+		    abs_diff(prev->nr_accesses, r->nr_accesses) <= thres &&
+		    r->ar.end - prev->ar.start <= sz_limit) {
+			damon_merge_two_regions(t, prev, r);
+			continue;
+		}
+		prev = r;
+	}
+}
+
+/**
+ * damon_update_age() - Age a region at the end of an aggregation interval.
+ * @r:		The region.
+ * @thres:	Largest change of the access count that still counts as
+ *		"about the same".
+ *
+ * The age grows by one when &damon_region->nr_accesses differs from
+ * &damon_region->last_nr_accesses by at most @thres, and drops to 0 when the
+ * access frequency changed more than that.
+ */
+void damon_update_age(struct damon_region *r, unsigned int thres)
+{
+	if (abs_diff(r->nr_accesses, r->last_nr_accesses) > thres)
+		r->age = 0;
+	else if (r->age < UINT_MAX)
+		r->age++;
+}
+
+/**
+ * damon_ctx_nr_regions() - The number of regions of all targets.
+ * @ctx:	The context.
+ *
+ * Return: the number of regions of @ctx.
+ */
+unsigned long damon_ctx_nr_regions(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+	unsigned long nr = 0;
+
+	damon_for_each_target(t, ctx)
+		nr += t->nr_regions;
+	return nr;
+}
+
+/**
+ * damon_ctx_sz_monitored() - The total size of all regions.
+ * @ctx:	The context.
+ *
+ * Return: the number of bytes that the regions of @ctx cover, or ULONG_MAX
+ * if that does not fit.
+ */
+unsigned long damon_ctx_sz_monitored(struct damon_ctx *ctx)
+{
+	struct damon_target *t;
+	struct damon_region *r;
+	unsigned long sz = 0;
+
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region(r, t) {
+			if (check_add_overflow(sz, damon_sz_region(r), &sz))
+				return ULONG_MAX;
+		}
+	}
+	return sz;
+}
+
+/**
+ * damon_merge_sz_limit() - The largest region merging may create.
+ * @ctx:	The context.
+ *
+ * A share of 1 / min_nr_regions of the monitored memory, so that regions
+ * no larger than this are at least min_nr_regions; never less than
+ * DAMON_MIN_REGION.
+ *
+ * Return: the size limit in bytes.
+ */
+unsigned long damon_merge_sz_limit(struct damon_ctx *ctx)
+{
+	unsigned long limit = damon_ctx_sz_monitored(ctx) /
+		max(ctx->attrs.min_nr_regions, 1UL);
+
+	return max(limit, DAMON_MIN_REGION);
+}
+
+/**
+ * damon_merge_threshold() - How close access counts must be to merge.
+ * @ctx:	The context.
+ *
+ * A tenth of the sampling intervals per aggregation interval, at least 1.
+ * The same threshold decides whether a region's access frequency changed
+ * enough to reset its age.
+ *
+ * Return: the threshold.
+ */
+unsigned int damon_merge_threshold(struct damon_ctx *ctx)
+{
+	unsigned long samples = damon_aggr_samples(&ctx->attrs);
+
+	return max(samples / 10, 1UL);
+}
+
+/**
+ * damon_merge_regions() - Merge similar regions of every target.
+ * @ctx:	The context.
+ * @thres:	See damon_merge_regions_of().
+ * @sz_limit:	See damon_merge_regions_of().
+ */
+void damon_merge_regions(struct damon_ctx *ctx, unsigned int thres,
+			 unsigned long sz_limit)
+{
+	struct damon_target *t;
+
+	damon_for_each_target(t, ctx)
+		damon_merge_regions_of(t, thres, sz_limit);
+}
+
+/*
+ * Merge until the context has at most max_nr_regions regions: first with
+ * @thres, then with doubled thresholds up to the number of samples per
+ * aggregation (at which every count is "close"), and as a last resort
+ * without size limit.  Regions that do not touch are never merged, so a
+ * target given more separate ranges than max_nr_regions keeps them.
+ */
+static void damon_merge_to_fit(struct damon_ctx *ctx, unsigned int thres)
+{
+	unsigned long max_nr = ctx->attrs.max_nr_regions;
+	unsigned long sz_limit = damon_merge_sz_limit(ctx);
+	unsigned int top = damon_aggr_samples(&ctx->attrs);
+
+	damon_merge_regions(ctx, thres, sz_limit);
+	while (damon_ctx_nr_regions(ctx) > max_nr && thres < top) {
+		thres = thres > top / 2 ? top : thres * 2;
+		damon_merge_regions(ctx, thres, sz_limit);
+	}
+	if (damon_ctx_nr_regions(ctx) > max_nr)
+		damon_merge_regions(ctx, UINT_MAX, ULONG_MAX);
+}
+
+/*
+ * Cut a DAMON_MIN_REGION-aligned head of random size off @r, leaving the
+ * rest at least @nr_rest DAMON_MIN_REGION when @r is large enough, so that
+ * the rest can be cut further.  Return the rest, or NULL if @r is too small
+ * to be cut or memory is short.
+ */
+static struct damon_region *damon_split_randomly(struct damon_target *t,
+						 struct damon_region *r,
+						 unsigned long nr_rest)
+{
+	unsigned long units = damon_sz_region(r) / DAMON_MIN_REGION;
+
+	if (units < 2)
+		return NULL;
+	nr_rest = clamp(nr_rest, 1UL, units - 1);
+	return damon_split_region_at(t, r,
+			damon_rand(1, units - nr_rest + 1) * DAMON_MIN_REGION);
+}
+
+/**
+ * damon_split_regions() - Split the regions of a context at random points.
+ * @ctx:	The context.
+ *
+ * Each region is cut into three pieces while the context has few regions
+ * (at most a sixth of max_nr_regions) and into two while it has at most half
+ * of max_nr_regions.  A context below min_nr_regions, which only happens
+ * after its ranges changed or it had to be merged without size limit, gets
+ * as many pieces as needed to reach min_nr_regions.  Cuts stop before the
+ * context would exceed max_nr_regions, and regions smaller than two
+ * DAMON_MIN_REGION are never cut.
+ */
+void damon_split_regions(struct damon_ctx *ctx)
+{
+	unsigned long nr = damon_ctx_nr_regions(ctx);
+	unsigned long max_nr = ctx->attrs.max_nr_regions;
+	unsigned long min_nr = min(ctx->attrs.min_nr_regions, max_nr);
+	unsigned long nr_pieces, budget;
+	struct damon_region *r, *next;
+	struct damon_target *t;
+
+	if (!nr || nr >= max_nr)
+		return;
+	if (nr <= max_nr / 6)
+		nr_pieces = 3;
+	else if (nr <= max_nr / 2)
+		nr_pieces = 2;
+	else
+		nr_pieces = 1;
+	budget = max_nr - nr;
+	if (nr < min_nr) {
+		nr_pieces = max(nr_pieces, min_nr / nr + !!(min_nr % nr));
+		/* Only the cuts needed to reach min_nr_regions. */
+		if (nr > max_nr / 2)
+			budget = min_nr - nr;
+	}
+	if (nr_pieces < 2)
+		return;
+
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region_safe(r, next, t) {
+			unsigned long i;
+
+			for (i = 1; i < nr_pieces && budget; i++) {
+				r = damon_split_randomly(t, r, nr_pieces - i);
+				if (!r)
+					break;
+				budget--;
+			}
+			if (!budget)
+				return;
+		}
+	}
+}
+
+/**
+ * damon_initial_split() - Split regions before the first sampling.
+ * @ctx:	The context.
+ *
+ * Cuts every region larger than damon_merge_sz_limit() evenly into pieces
+ * no larger than that, so each target gets its size's share of
+ * min_nr_regions, without ever exceeding max_nr_regions or making a piece
+ * smaller than DAMON_MIN_REGION.
+ */
+void damon_initial_split(struct damon_ctx *ctx)
+{
+	unsigned long sz_limit = damon_merge_sz_limit(ctx);
+	unsigned long nr = damon_ctx_nr_regions(ctx);
+	unsigned long max_nr = ctx->attrs.max_nr_regions;
+	unsigned long budget = nr < max_nr ? max_nr - nr : 0;
+	struct damon_region *r, *next;
+	struct damon_target *t;
+
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region_safe(r, next, t) {
+			unsigned long sz = damon_sz_region(r);
+			unsigned long nr_pieces;
+
+			if (!budget)
+				return;
+			if (sz <= sz_limit)
+				continue;
+			/* DIV_ROUND_UP() could overflow near ULONG_MAX. */
+			nr_pieces = sz / sz_limit + !!(sz % sz_limit);
+			nr_pieces = min(nr_pieces, sz / DAMON_MIN_REGION);
+			if (nr_pieces - 1 > budget)
+				nr_pieces = budget + 1;
+			nr_pieces = min_t(unsigned long, nr_pieces, UINT_MAX);
+			if (nr_pieces < 2)
+				continue;
+			if (damon_split_region_evenly(t, r, nr_pieces))
+				return;
+			budget -= nr_pieces - 1;
+		}
+	}
+}
+
+/**
+ * damon_adapt_regions() - Adjust regions at the end of an aggregation.
+ * @ctx:	The context, whose regions hold the access counts of the
+ *		aggregation interval that just ended.
+ *
+ * Ages the regions, merges them until at most max_nr_regions are left,
+ * moves the access counts to &damon_region->last_nr_accesses, and splits
+ * the regions for the next aggregation interval.
+ */
+void damon_adapt_regions(struct damon_ctx *ctx)
+{
+	unsigned int thres = damon_merge_threshold(ctx);
+	struct damon_target *t;
+	struct damon_region *r;
+
+	damon_for_each_target(t, ctx)
+		damon_for_each_region(r, t)
+			damon_update_age(r, thres);
+	damon_merge_to_fit(ctx, thres);
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region(r, t) {
+			r->last_nr_accesses = r->nr_accesses;
+			r->nr_accesses = 0;
+		}
+	}
+	damon_split_regions(ctx);
+}
