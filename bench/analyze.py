@@ -76,12 +76,22 @@ def overlap(a0, a1, b0, b1):
 
 
 def score(snaps, phases, end, aggr, skip):
+    """Score each snapshot against the truth of the window it covers.
+
+    A window runs from the previous snapshot's time (or aggr seconds before
+    the first one): when the guest is slow, windows are longer than the
+    aggregation interval, and one that spans a change of the hot set says
+    nothing about accuracy, so it is left out.
+    """
     rows = []
     first = phases[0][0] if phases else 0
+    prev = None
     for t, regions in snaps:
-        if t - aggr < first + skip or (end is not None and t > end):
+        t0 = prev if prev is not None else t - aggr
+        prev = t
+        if t0 < first + skip or (end is not None and t > end):
             continue
-        hot = hot_at(phases, t - aggr, t)
+        hot = hot_at(phases, t0, t)
         if hot is None:
             continue
         accessed = [(s, e) for s, e, a in regions if a > 0]

@@ -39,7 +39,8 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$inputs" ]; th
 	"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
 		"${fragments[@]}" > "$out/merge.log"
 	"${mk[@]}" -s olddefconfig
-	# Every option a fragment asks for must have survived.
+	# Every option a fragment asks for must have survived; a later
+	# fragment overrides an earlier one.
 	missing=0
 	while read -r line; do
 		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
@@ -50,9 +51,11 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$inputs" ]; th
 			echo "build-kernel: $line did not take (dependencies?)" >&2
 			missing=1
 		fi
-	done < <(cat "${fragments[@]}" | grep -v '^#')
+	done < <(cat "${fragments[@]}" | grep -v '^#' | tac | awk -F= '!seen[$1]++')
 	[ $missing -eq 0 ] || exit 1
 	echo "$inputs" > "$stamp"
 fi
 
+# The module flavour is only useful with its modules (damon.ko).
+[ "$flavour" = module ] && set -- modules "$@"
 "${mk[@]}" -j"$(nproc)" bzImage "$@"

@@ -139,18 +139,31 @@ st_damo() {
 	python3 "$repo/dev/count.py" unittest "$logs/damo.out"
 }
 
+st_damo_guest() {
+	local out=$logs/damo-guest.out
+	# damo against the real kernel: record a command, a pid and paddr.
+	DURATION=8 guest_run -t 900 -e DURATION "$repo/tools/damon/tests/guest/run.sh" \
+		> "$out" 2>&1
+	tail -25 "$out" >&2
+	python3 "$repo/dev/count.py" ktap "$out"
+}
+
 export kselftest_override_timeout=${kselftest_override_timeout:-120}
 
 stage deps st_deps
 stage assemble st_assemble
 stage kunit st_kunit
 stage "$flavour-build" st_guest_build
-if [ "$last_fail" -eq 0 ]; then
+guest_ok=$last_fail
+if [ "$guest_ok" -eq 0 ]; then
 	stage kunit-in-guest st_kunit_guest
 	stage selftests st_selftests
 	stage upstream-selftests st_upstream
 fi
 stage damo st_damo
+if [ "$guest_ok" -eq 0 ]; then
+	stage damo-in-guest st_damo_guest
+fi
 
 echo
 echo "=== summary ($flavour) ==="

@@ -4,7 +4,10 @@
 
 Usage:
   count.py kunit-json FILE            KUnit results as written by kunit.py --json
-  count.py ksft FILE [XFAIL_FILE]     kselftest TAP output (run_tests)
+  count.py ksft FILE [XFAIL_FILE]     kselftest TAP output (run_tests); with
+                                      XFAIL_FILE, every test not named there
+                                      must pass (a skip is a failure)
+  count.py ktap FILE                  flat TAP ("ok N - what") of a script
   count.py unittest FILE              python unittest's output
 
 Prints one line "PASSED FAILED SKIPPED" and, on stderr, what deserves a
@@ -64,7 +67,13 @@ def ksft(path, xfail_path=None):
                 continue
             verdict, name, rest = m.groups()
             seen.add(name)
-            if '# SKIP' in rest:
+            if '# SKIP' in rest and xfail_path and name not in xfail:
+                # A compatibility test must run: skipping means a file
+                # or feature it expects is missing.
+                counts[1] += 1
+                print(f'  FAIL  {name}: skipped, but expected to pass',
+                      file=sys.stderr)
+            elif '# SKIP' in rest:
                 counts[2] += 1
                 print(f'  SKIP  {name}', file=sys.stderr)
             elif verdict == 'ok':
@@ -81,6 +90,31 @@ def ksft(path, xfail_path=None):
                 counts[1] += 1
                 print(f'  FAIL  {name}{rest}', file=sys.stderr)
     if not seen:
+        print('  no test result found', file=sys.stderr)
+        counts[1] += 1
+    return counts
+
+
+KTAP = re.compile(r'^(not ok|ok) \d+ (?:- )?(.*)$')
+
+
+def ktap(path):
+    """Flat TAP of a test script: "ok N - what", "not ok N - what"."""
+    counts = [0, 0, 0]
+    with open(path, errors='replace') as f:
+        for line in f:
+            m = KTAP.match(line.strip())
+            if not m:
+                continue
+            verdict, what = m.groups()
+            if '# SKIP' in what:
+                counts[2] += 1
+            elif verdict == 'ok':
+                counts[0] += 1
+            else:
+                counts[1] += 1
+                print(f'  FAIL  {what}', file=sys.stderr)
+    if sum(counts) == 0:
         print('  no test result found', file=sys.stderr)
         counts[1] += 1
     return counts
@@ -104,7 +138,7 @@ def unittest(path):
 def main():
     kind, args = sys.argv[1], sys.argv[2:]
     try:
-        counts = {'kunit-json': kunit_json, 'ksft': ksft,
+        counts = {'kunit-json': kunit_json, 'ksft': ksft, 'ktap': ktap,
                   'unittest': unittest}[kind](*args)
     except (OSError, ValueError) as e:
         print(f'  cannot read results: {e}', file=sys.stderr)
