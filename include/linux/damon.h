@@ -51,12 +51,12 @@ struct damon_addr_range {
  * Regions of a target are kept sorted by address and never overlap.
  */
 struct damon_region {
+	struct list_head list;
 	struct damon_addr_range ar;
-	unsigned long sampling_addr;
 	unsigned int nr_accesses;
 	unsigned int last_nr_accesses;
 	unsigned int age;
-	struct list_head list;
+	unsigned long sampling_addr;
 };
 
 /**
@@ -166,11 +166,11 @@ struct damon_callback {
  * See damon_set_attrs() for the values accepted.
  */
 struct damon_attrs {
+	unsigned long min_nr_regions;
+	unsigned long max_nr_regions;
 	unsigned long sample_interval;
 	unsigned long aggr_interval;
 	unsigned long ops_update_interval;
-	unsigned long min_nr_regions;
-	unsigned long max_nr_regions;
 };
 
 /**
@@ -183,6 +183,7 @@ struct damon_attrs {
  * @kdamond:		The monitoring thread, or NULL while not running.
  *			Read it under @kdamond_lock.
  * @kdamond_lock:	Protects @kdamond.
+ * @stop_lock:		Serialises damon_stop() calls on the context.
  * @passed_samples:	Sampling intervals since monitoring started.
  * @next_aggr_sample:	@passed_samples at which the current aggregation
  *			interval ends.
@@ -200,7 +201,8 @@ struct damon_ctx {
 	void *ops_private;
 
 	struct task_struct *kdamond;
-	struct mutex kdamond_lock;
+	struct mutex kdamond_lock;	/* protects @kdamond */
+	struct mutex stop_lock;		/* one stopper at a time */
 
 	unsigned long passed_samples;
 	unsigned long next_aggr_sample;

@@ -20,7 +20,9 @@
 /*
  * damon_lock protects the number of running contexts and whether they were
  * started as an exclusive group.  It nests outside of every
- * &damon_ctx->kdamond_lock.
+ * &damon_ctx->kdamond_lock.  &damon_ctx->stop_lock is held while waiting
+ * for a kdamond, which needs both to exit, so it is never taken with either
+ * of them held.
  */
 static DEFINE_MUTEX(damon_lock);
 static int damon_nr_running;
@@ -212,9 +214,11 @@ static int damon_fill_holes(struct damon_target *t,
  * this every update interval to follow a changing address space.  No range
  * means no region.
  *
- * Return: 0 on success; -EINVAL if a range is empty, the ranges are not
- * sorted or overlap, in which case @t is left untouched; -ENOMEM if memory
- * is short, in which case @t may cover only part of the ranges.
+ * Return: 0 on success; -EINVAL if a range is empty or lies entirely above
+ * the last DAMON_MIN_REGION boundary of the address space (where no region
+ * fits), or the ranges are not sorted or overlap, in which case @t is left
+ * untouched; -ENOMEM if memory is short, in which case @t may cover only
+ * part of the ranges.
  */
 int damon_set_regions(struct damon_target *t, struct damon_addr_range *ranges,
 		      unsigned int nr_ranges)
@@ -338,6 +342,7 @@ struct damon_ctx *damon_new_ctx(void)
 	ctx->attrs.max_nr_regions = DAMON_DEFAULT_MAX_NR_REGIONS;
 	INIT_LIST_HEAD(&ctx->targets);
 	mutex_init(&ctx->kdamond_lock);
+	mutex_init(&ctx->stop_lock);
 	return ctx;
 }
 EXPORT_SYMBOL_GPL(damon_new_ctx);
@@ -366,6 +371,7 @@ void damon_destroy_ctx(struct damon_ctx *ctx)
 
 	damon_for_each_target_safe(t, next, ctx)
 		damon_destroy_target(t);
+	mutex_destroy(&ctx->stop_lock);
 	mutex_destroy(&ctx->kdamond_lock);
 	kfree(ctx);
 }
@@ -643,7 +649,9 @@ EXPORT_SYMBOL_GPL(damon_start);
  *
  * Waits until each kdamond has exited, after it ran the operations set's
  * cleanup and the before_terminate callback.  Targets and regions stay with
- * the contexts, which the caller still owns.
+ * the contexts, which the caller still owns.  Several tasks may stop the
+ * same context at once; one of them stops it and the others wait for it.
+ * Must not be called from the kdamond of any of @ctxs.
  *
  * Return: 0 if every context was running, -EPERM if some were not (the
  * others are stopped anyway).
@@ -656,18 +664,27 @@ int damon_stop(struct damon_ctx **ctxs, int nr_ctxs)
 		struct damon_ctx *ctx = ctxs[i];
 		struct task_struct *tsk;
 
+		/*
+		 * kthread_stop() waits on a completion that the exiting
+		 * thread completes only once, so a second kthread_stop() of
+		 * the same thread would wait forever.  Later stoppers wait
+		 * here instead, and then find @ctx stopped.
+		 */
+		mutex_lock(&ctx->stop_lock);
 		mutex_lock(&ctx->kdamond_lock);
 		tsk = ctx->kdamond;
 		if (tsk)
 			get_task_struct(tsk);
 		mutex_unlock(&ctx->kdamond_lock);
 		if (!tsk) {
+			mutex_unlock(&ctx->stop_lock);
 			err = -EPERM;
 			continue;
 		}
 		/* Safe even if the kdamond already exited: we hold the task. */
 		kthread_stop(tsk);
 		put_task_struct(tsk);
+		mutex_unlock(&ctx->stop_lock);
 	}
 	return err;
 }

@@ -45,18 +45,21 @@ static void kdamond_sleep(unsigned long usecs)
 	__set_current_state(TASK_RUNNING);
 }
 
-/* Whether the operations set says no target can be monitored any more. */
+/*
+ * Whether the operations set says no target can be monitored any more.  An
+ * operations set without a validity check keeps its targets forever.
+ */
 static bool kdamond_targets_gone(struct damon_ctx *ctx)
 {
+	bool (*valid)(struct damon_target *t) = ctx->ops.target_valid;
 	struct damon_target *t;
+	unsigned int nr_valid = 0;
 
-	if (!ctx->ops.target_valid)
+	if (!valid)
 		return false;
-	damon_for_each_target(t, ctx) {
-		if (ctx->ops.target_valid(t))
-			return false;
-	}
-	return true;
+	damon_for_each_target(t, ctx)
+		nr_valid += valid(t);
+	return nr_valid == 0;
 }
 
 static void kdamond_trace_regions(struct damon_ctx *ctx)

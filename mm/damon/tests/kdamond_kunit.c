@@ -9,8 +9,10 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 
 #include "kunit_util.h"
 
@@ -273,12 +275,73 @@ static void damon_test_stop_promptly(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, damon_is_running(ctx));
 }
 
+/* A task that calls damon_stop() on one context, for racing stoppers. */
+struct damon_test_stopper {
+	struct damon_ctx *ctx;
+	int ret;
+	struct completion done;
+};
+
+static int damon_test_stopper_fn(void *data)
+{
+	struct damon_test_stopper *stopper = data;
+
+	stopper->ret = damon_stop(&stopper->ctx, 1);
+	kthread_complete_and_exit(&stopper->done, 0);
+}
+
+/* Keep the kdamond, and so its task, alive while the second stopper comes. */
+static void damon_test_slow_terminate(struct damon_ctx *ctx)
+{
+	msleep(300);
+}
+
+static void damon_test_stop_concurrently(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test);
+	struct damon_test_stopper *stoppers;
+	struct task_struct *tsk;
+	unsigned int i, nr_done = 0;
+
+	/* Freed only once both stoppers are done with it. */
+	stoppers = kcalloc(2, sizeof(*stoppers), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, stoppers);
+	ctx->callback.before_terminate = damon_test_slow_terminate;
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1, false), 0);
+
+	/*
+	 * Both stoppers find the kdamond running: the second comes while
+	 * the first waits for the kdamond to leave before_terminate.  Two
+	 * kthread_stop() calls on one thread would leave one of them
+	 * waiting forever.
+	 */
+	for (i = 0; i < 2; i++) {
+		stoppers[i].ctx = ctx;
+		init_completion(&stoppers[i].done);
+		tsk = kthread_run(damon_test_stopper_fn, &stoppers[i],
+				  "damon_test_stop");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(tsk));
+		msleep(50);
+	}
+	for (i = 0; i < 2; i++)
+		nr_done += !!wait_for_completion_timeout(&stoppers[i].done,
+							 10 * HZ);
+	/* A stopper still waiting keeps @stoppers: leak it. */
+	KUNIT_ASSERT_EQ(test, nr_done, 2U);
+	/* One stopped the kdamond, the other then found nothing to stop. */
+	KUNIT_EXPECT_EQ(test, stoppers[0].ret + stoppers[1].ret, -EPERM);
+	KUNIT_EXPECT_FALSE(test, damon_is_running(ctx));
+	KUNIT_EXPECT_EQ(test, damon_nr_running_ctxs(), 0);
+	kfree(stoppers);
+}
+
 static struct kunit_case damon_start_stop_cases[] = {
 	KUNIT_CASE(damon_test_exclusive),
 	KUNIT_CASE(damon_test_start_errors),
 	KUNIT_CASE(damon_test_targets_gone),
 	KUNIT_CASE(damon_test_callback_stops),
 	KUNIT_CASE(damon_test_stop_promptly),
+	KUNIT_CASE(damon_test_stop_concurrently),
 	{}
 };
 
