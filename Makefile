@@ -36,7 +36,7 @@ assemble: deps $(BUILD)/.lock
 	@$(LOCK) $(REPO)/dev/assemble.sh
 
 kunit: assemble
-	cd $(BUILD)/linux && $(LOCK) python3 tools/testing/kunit/kunit.py run \
+	cd $(BUILD)/linux && CCACHE_BASEDIR=$(REPO) CCACHE_NOHASHDIR=1 $(LOCK) python3 tools/testing/kunit/kunit.py run \
 		--kunitconfig=mm/damon/.kunitconfig --build_dir=$(BUILD)/kunit \
 		--make_options="CC=ccache gcc" --jobs=$$(nproc)
 

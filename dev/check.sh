@@ -18,6 +18,8 @@ build=$repo/build
 logs=$build/check-logs/$flavour
 mkdir -p "$logs"
 rm -f "$logs"/*.log
+# Compile paths relative to the clone, so ccache hits across fresh clones.
+export CCACHE_BASEDIR=$repo CCACHE_NOHASHDIR=1
 
 total_pass=0 total_fail=0 total_skip=0
 table=()
