@@ -24,13 +24,26 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm 2>/dev/null
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-# Writable scratch space before any share is mounted below it.
+# Writable scratch space before any share is mounted below it.  When the
+# repository itself lives below one of those folders (a clone in /tmp),
+# carry it over onto the tmpfs with a bind mount.
+share=${DAMON_RUN%/runs/*}
+repo=${share%/build/share}
 for d in /tmp /run /var/tmp /root; do
-	mount -t tmpfs -o mode=1777 tmpfs "$d"
+	case "$repo/" in
+	"$d"/*)
+		mount --bind "$repo" /mnt
+		mount -t tmpfs -o mode=1777 tmpfs "$d"
+		mkdir -p "$repo"
+		mount --move /mnt "$repo"
+		;;
+	*)
+		mount -t tmpfs -o mode=1777 tmpfs "$d"
+		;;
+	esac
 done
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-share=${DAMON_RUN%/runs/*}
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none \
 	share "$share" || { echo "guest-init: cannot mount $share" > /dev/ttyS0; exit; }
 
