@@ -258,6 +258,9 @@ class _Terminated(Exception):
 
 
 def _on_sigterm(signum, frame):
+    # One is enough: timeout(1), for one, signals both its child and the
+    # child's process group, and a second SIGTERM must not cut the cleanup.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise _Terminated()
 
 
