@@ -79,7 +79,7 @@ fi
 (cd "$stage/t" && find . -type f | sed 's|^\./||' | sort) > "$stage/.new-manifest"
 
 # 4. Copy what changed (by content); restore or remove what we no longer lay.
-rsync -rlc --no-times "$stage/t/" "$tree/" --out-format='%n' |
+rsync -rlcp --no-times "$stage/t/" "$tree/" --out-format='%n' |
 	grep -v '/$' | sed 's/^/assemble: updated /' | head -50 || true
 is_upstream_damon() {
 	local p
