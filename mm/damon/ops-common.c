@@ -350,8 +350,9 @@ void damon_tlb_batch_add(struct damon_tlb_batch *batch, struct mm_struct *mm,
  */
 void damon_tlb_batch_flush(struct damon_tlb_batch *batch)
 {
-	unsigned int threshold = min(READ_ONCE(flush_mm_threshold),
-				     (unsigned int)DAMON_TLB_RANGES);
+	unsigned int threshold = min_t(unsigned int,
+				       READ_ONCE(flush_mm_threshold),
+				       DAMON_TLB_RANGES);
 	unsigned int i, j;
 
 	if (!batch)

@@ -171,9 +171,10 @@ static unsigned int damon_va_ranges_of_mm(struct mm_struct *mm,
 {
 	struct damon_va_layout layout;
 	struct vm_area_struct *vma;
-	VMA_ITERATOR(vmi, mm, 0);
+	struct vma_iterator vmi;
 
 	damon_va_layout_init(&layout);
+	vma_iter_init(&vmi, mm, 0);
 	mmap_read_lock(mm);
 	for_each_vma(vmi, vma)
 		damon_va_layout_add(&layout, vma->vm_start, vma->vm_end);
@@ -256,7 +257,7 @@ struct damon_va_walk {
 static spinlock_t *damon_va_lock_huge_pmd(pmd_t *pmd, struct mm_walk *walk)
 {
 	pmd_t pmde = pmdp_get_lockless(pmd);
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* The PMD's page table lock. */
 
 	if (!pmd_present(pmde)) {
 		/* Under migration or swapped out: nothing mapped to sample. */
@@ -462,7 +463,7 @@ static bool damon_va_target_valid(struct damon_target *t)
 	task = get_pid_task(t->pid, PIDTYPE_PID);
 	if (!task)
 		return false;
-	valid = READ_ONCE(task->mm) != NULL;
+	valid = !!READ_ONCE(task->mm);
 	put_task_struct(task);
 	return valid;
 }

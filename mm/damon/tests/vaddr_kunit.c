@@ -400,8 +400,8 @@ static void damon_va_test_split_evenly(struct kunit *test)
 	damon_destroy_region(r, t);
 
 	damon_test_add_regions(test, t, 0, 10 * MR, 1);
-	KUNIT_ASSERT_EQ(test, damon_split_region_evenly(t,
-			damon_first_region(t), 4), 0);
+	r = damon_first_region(t);
+	KUNIT_ASSERT_EQ(test, damon_split_region_evenly(t, r, 4), 0);
 	KUNIT_ASSERT_EQ(test, damon_nr_regions(t), 4U);
 	damon_for_each_region(r, t) {
 		KUNIT_EXPECT_EQ_MSG(test, damon_sz_region(r), sizes[i] * MR,

@@ -68,6 +68,7 @@ int main(int argc, char *argv[])
 	unsigned long long sweeps = 0;
 	double seconds = 0, start;
 	struct sigaction sa = { .sa_handler = on_signal };
+	/* volatile: every touch must reach memory, none may be optimised out. */
 	volatile char *buf, *hot;
 	char *map;
 	int opt;

@@ -47,8 +47,8 @@ kdamonds() { grep -l '^kdamond' /proc/[0-9]*/comm 2>/dev/null | wc -l; }
 # Wait up to 10 s for monitoring to stop.
 wait_off()
 {
-	local i
-	for i in $(seq 200); do
+	local _
+	for _ in $(seq 200); do
 		[ "$(cat "$dbgfs/monitor_on")" = off ] && return 0
 		sleep 0.05
 	done

@@ -9,7 +9,7 @@ in the buffer must lie in the hot 10 MiB (precision) and at least 90 % of
 the hot 10 MiB must be reported accessed (recall).  Runs with transparent
 huge pages off and on (arguments: THP modes, default "never always").
 
-Environment: DAMON_TEST_SECONDS (monitoring time per mode, default 15);
+Environment: DAMON_TEST_SECONDS (monitoring time per mode, default 20);
 DAMON_TEST_ATTRS (the attrs file's content, default the default attributes).
 """
 
@@ -55,7 +55,7 @@ def run(d, mode, seconds):
         d.write('monitor_on', 'off')
         trace.stop()
     finally:
-        wl.stop()
+        rate = wl.stop()
 
     snaps = trace.snapshots()
     if not snaps:
@@ -65,23 +65,28 @@ def run(d, mode, seconds):
     if len(scores) < seconds * 0.2 / AGGR_S:
         fail('THP %s: only %d aggregations after the first second of %d s'
              % (mode, len(scores), seconds))
-    good = sum(1 for p, r, _ in scores if p >= 0.9 and r >= 0.9)
-    share = good / len(scores)
+    bad = [(i + SKIP, p, r) for i, (p, r, _) in enumerate(scores)
+           if p < 0.9 or r < 0.9]
+    share = 1 - len(bad) / len(scores)
     print('THP %-6s: %d aggregations, %s good; precision median %s min %s;'
           ' recall median %s min %s; accessed outside the buffer median'
-          ' %d KiB' % (
+          ' %d KiB; workload %.0f passes/s' % (
               mode, len(scores), percent(share),
               percent(statistics.median(p for p, _, _ in scores)),
               percent(min(p for p, _, _ in scores)),
               percent(statistics.median(r for _, r, _ in scores)),
               percent(min(r for _, r, _ in scores)),
-              statistics.median(o for _, _, o in scores) // 1024))
+              statistics.median(o for _, _, o in scores) // 1024,
+              rate or 0))
+    if bad:
+        print('  bad aggregations (index, precision, recall): ' +
+              ', '.join('%d %.2f %.2f' % b for b in bad))
     return share
 
 
 def main():
     modes = sys.argv[1:] or ['never', 'always']
-    seconds = float(os.environ.get('DAMON_TEST_SECONDS', '15'))
+    seconds = float(os.environ.get('DAMON_TEST_SECONDS', '20'))
     d = Dbgfs.setup()
     if not workload_path():
         skip('hot_set_workload is not built')
