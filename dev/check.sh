@@ -6,7 +6,8 @@
 # Stages, in order: KUnit under UML; the guest kernel; KUnit suites again in
 # the booted guest; our kselftests in the guest; the kernel's own DAMON
 # selftests from the base tarball, unchanged, in the same guest
-# (compatibility, with dev/upstream-selftests.xfail); damo's tests.  Prints
+# (compatibility, with dev/upstream-selftests.xfail); damo's tests; and
+# DAMON built as a module, loaded and unloaded 100 times.  Prints
 # a table of stage times and ends with "N passed, N failed, N skipped".
 #
 # Usage: dev/check.sh [guest|debug]
@@ -150,6 +151,27 @@ st_damo_guest() {
 	python3 "$repo/dev/count.py" ktap "$out"
 }
 
+# DAMON as a module (issue: operations sets): the module flavour of the
+# guest (DAMON=m, kmemleak, lockdep) loads, uses and unloads damon.ko 100
+# times; no leak and no kdamond may be left.
+st_module_build() {
+	quiet "$logs/module-build.out" flock "$build/.lock" \
+		"$repo/dev/build-kernel.sh" module && echo 1 0 0 || echo 0 1 0
+}
+
+st_module_reload() {
+	local out=$logs/module-reload.out
+
+	DAMON_KO=$build/module/mm/damon/damon.ko DAMON_RELOADS=100 \
+		"$repo/dev/guest-run.sh" -f module -t 1200 -e DAMON_KO -e DAMON_RELOADS \
+		"$repo/tools/testing/selftests/damon/module_reload.sh" > "$out" 2>&1
+	case $? in
+	0) tail -3 "$out" >&2; echo 1 0 0 ;;
+	4) tail -3 "$out" >&2; echo 0 0 1 ;;
+	*) tail -40 "$out" >&2; echo 0 1 0 ;;
+	esac
+}
+
 export kselftest_override_timeout=${kselftest_override_timeout:-120}
 
 stage deps st_deps
@@ -165,6 +187,10 @@ fi
 stage damo st_damo
 if [ "$guest_ok" -eq 0 ]; then
 	stage damo-in-guest st_damo_guest
+fi
+if [ "$flavour" = guest ]; then
+	stage module-build st_module_build
+	[ "$last_fail" -eq 0 ] && stage module-reload st_module_reload
 fi
 
 echo
