@@ -253,8 +253,13 @@ def _prepare_out(path):
     return path
 
 
-class _Terminated(Exception):
-    """SIGTERM arrived."""
+class _Terminated(BaseException):
+    """SIGTERM arrived.
+
+    A BaseException, like KeyboardInterrupt, so that no "except Exception"
+    on the way swallows it: the handler ignores further SIGTERMs, and a
+    swallowed one would leave damo recording forever.
+    """
 
 
 def _on_sigterm(signum, frame):
