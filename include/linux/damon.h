@@ -46,6 +46,12 @@ struct damon_addr_range {
  * @last_nr_accesses:	@nr_accesses of the previous aggregation interval.
  * @age:		For how many aggregation intervals the access
  *			frequency of the region has stayed about the same.
+ * @hit_addr:		A sampling address found accessed in the current
+ *			aggregation interval, or ULONG_MAX if none was.  It
+ *			tells the core where to cut a mostly idle region that
+ *			still saw an access.
+ * @hit_units:		For the core: how many DAMON_MIN_REGION around
+ *			@hit_addr are likely hot, or 0.
  * @list:		Link in the owning target's list of regions.
  *
  * Regions of a target are kept sorted by address and never overlap.
@@ -56,8 +62,25 @@ struct damon_region {
 	unsigned int nr_accesses;
 	unsigned int last_nr_accesses;
 	unsigned int age;
+	unsigned int hit_units;
 	unsigned long sampling_addr;
+	unsigned long hit_addr;
 };
+
+/**
+ * damon_region_accessed() - Count an access seen at a region's sampling
+ *			     address.
+ * @r:	The region whose &damon_region->sampling_addr was found accessed.
+ *
+ * Operations sets call this from their access check rather than raising
+ * &damon_region->nr_accesses themselves, so that the core also learns
+ * where the access was.
+ */
+static inline void damon_region_accessed(struct damon_region *r)
+{
+	r->nr_accesses++;
+	r->hit_addr = r->sampling_addr;
+}
 
 /**
  * struct damon_target - An address space that a context monitors.

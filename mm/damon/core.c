@@ -53,6 +53,7 @@ struct damon_region *damon_new_region(unsigned long start, unsigned long end)
 	r->ar.start = start;
 	r->ar.end = end;
 	r->sampling_addr = start;
+	r->hit_addr = ULONG_MAX;
 	INIT_LIST_HEAD(&r->list);
 	return r;
 }

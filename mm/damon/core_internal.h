@@ -110,6 +110,7 @@ unsigned long damon_merge_sz_limit(struct damon_ctx *ctx);
 unsigned int damon_merge_threshold(struct damon_ctx *ctx);
 void damon_merge_regions(struct damon_ctx *ctx, unsigned int thres,
 			 unsigned long sz_limit);
+void damon_mark_hot_windows(struct damon_ctx *ctx);
 void damon_split_regions(struct damon_ctx *ctx);
 void damon_initial_split(struct damon_ctx *ctx);
 void damon_adapt_regions(struct damon_ctx *ctx);

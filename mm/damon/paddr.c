@@ -211,7 +211,7 @@ static unsigned int damon_pa_check_accesses(struct damon_ctx *ctx)
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region(r, t) {
 			if (damon_pa_young(r->sampling_addr))
-				r->nr_accesses++;
+				damon_region_accessed(r);
 			max_nr = max(max_nr, r->nr_accesses);
 			cond_resched();
 		}

@@ -7,7 +7,9 @@
  * again at random points.  Merging bounds the number of regions, and so the
  * cost of a sampling interval, by max_nr_regions; the size limit on merges
  * keeps at least min_nr_regions; random splitting lets a region that holds
- * both hot and cold memory be cut along the border sooner or later.
+ * both hot and cold memory be cut along the border sooner or later, and a
+ * mostly idle region in which a sample still found an access is cut around
+ * that access, so that a small hot part does not hide in it for long.
  */
 
 #include <linux/math.h>
@@ -57,6 +59,8 @@ struct damon_region *damon_split_region_at(struct damon_target *t,
 	right->nr_accesses = r->nr_accesses;
 	right->last_nr_accesses = r->last_nr_accesses;
 	right->age = r->age;
+	right->hit_addr = r->hit_addr;
+	right->hit_units = r->hit_units;
 	r->ar.end = right->ar.start;
 	damon_insert_region_after(right, r, t);
 	return right;
@@ -125,7 +129,8 @@ static unsigned int damon_weighted_mean(unsigned int a, unsigned long wa,
  * @r:	The region right after @l, which is freed.
  *
  * The access counts and the age of the result are the means of both
- * regions' values weighted by their sizes.
+ * regions' values weighted by their sizes.  The result keeps the likely
+ * hot window (&damon_region->hit_units) of either region.
  */
 void damon_merge_two_regions(struct damon_target *t, struct damon_region *l,
 			     struct damon_region *r)
@@ -137,6 +142,10 @@ void damon_merge_two_regions(struct damon_target *t, struct damon_region *l,
 	l->last_nr_accesses = damon_weighted_mean(l->last_nr_accesses, sz_l,
 						  r->last_nr_accesses, sz_r);
 	l->age = damon_weighted_mean(l->age, sz_l, r->age, sz_r);
+	if (!l->hit_units) {
+		l->hit_addr = r->hit_addr;
+		l->hit_units = r->hit_units;
+	}
 	l->ar.end = r->ar.end;
 	damon_destroy_region(r, t);
 }
@@ -315,6 +324,82 @@ static struct damon_region *damon_split_randomly(struct damon_target *t,
 			damon_rand(1, units - nr_rest + 1) * DAMON_MIN_REGION);
 }
 
+/*
+ * Cut out of @r the &damon_region->hit_units DAMON_MIN_REGION around
+ * &damon_region->hit_addr, making at most @budget cuts; return how many
+ * were made.  See damon_mark_hot_windows() for why.
+ */
+static unsigned long damon_split_around_hit(struct damon_target *t,
+					    struct damon_region *r,
+					    unsigned long budget)
+{
+	unsigned long units = damon_sz_region(r) / DAMON_MIN_REGION;
+	unsigned long piece = min_t(unsigned long, r->hit_units, units);
+	unsigned long lo = (r->hit_addr - r->ar.start) / DAMON_MIN_REGION;
+	unsigned long cuts = 0;
+
+	if (units < 2 || !budget)
+		return 0;
+	/* Offsets in DAMON_MIN_REGION units; the piece is [lo, lo + piece). */
+	lo = lo > piece / 2 ? lo - piece / 2 : 0;
+	lo = min(lo, units - piece);
+	if (lo) {
+		r = damon_split_region_at(t, r, lo * DAMON_MIN_REGION);
+		if (!r)
+			return 0;
+		cuts++;
+	}
+	if (cuts < budget && lo + piece < units &&
+	    damon_split_region_at(t, r, piece * DAMON_MIN_REGION))
+		cuts++;
+	return cuts;
+}
+
+/* Holds a likely hot window, at an address it still covers. */
+static bool damon_has_hot_window(struct damon_region *r)
+{
+	return r->hit_units && r->hit_addr >= r->ar.start &&
+		r->hit_addr < r->ar.end;
+}
+
+/**
+ * damon_mark_hot_windows() - Size the likely hot part of mostly idle
+ *			      regions in which an access was seen.
+ * @ctx:	The context, whose regions hold the access counts of the
+ *		aggregation interval that just ended, not merged yet.
+ *
+ * A region found accessed in @n of @samples sampling intervals, @n at most
+ * half of @samples, probably holds a hot part of about @n / @samples of its
+ * size, around the address where an access was seen.  Random cuts rarely
+ * isolate a small hot part: each piece that misses it looks idle and merges
+ * back into its idle neighbours, and the part keeps a large region counted
+ * as accessed.  Record the size of that part, so that damon_split_regions()
+ * cuts it out after the merge; in the next aggregation it makes up most of
+ * its region, and the rest of the region is seen idle.
+ */
+void damon_mark_hot_windows(struct damon_ctx *ctx)
+{
+	unsigned long samples = damon_aggr_samples(&ctx->attrs);
+	struct damon_target *t;
+	struct damon_region *r;
+
+	damon_for_each_target(t, ctx) {
+		damon_for_each_region(r, t) {
+			unsigned long units = damon_sz_region(r) /
+				DAMON_MIN_REGION;
+
+			r->hit_units = 0;
+			if (!r->nr_accesses || r->nr_accesses > samples / 2 ||
+			    r->hit_addr < r->ar.start ||
+			    r->hit_addr >= r->ar.end)
+				continue;
+			units = mul_u64_u64_div_u64(units, r->nr_accesses,
+						    samples);
+			r->hit_units = clamp(units, 1UL, (unsigned long)UINT_MAX);
+		}
+	}
+}
+
 /**
  * damon_split_regions() - Split the regions of a context at random points.
  * @ctx:	The context.
@@ -325,7 +410,9 @@ static struct damon_region *damon_split_randomly(struct damon_target *t,
  * after its ranges changed or it had to be merged without size limit, gets
  * as many pieces as needed to reach min_nr_regions.  Cuts stop before the
  * context would exceed max_nr_regions, and regions smaller than two
- * DAMON_MIN_REGION are never cut.
+ * DAMON_MIN_REGION are never cut.  A region holding a likely hot window
+ * (damon_mark_hot_windows()) is cut around it instead of at random.
+ * Forgets the accessed addresses and windows in the end.
  */
 void damon_split_regions(struct damon_ctx *ctx)
 {
@@ -337,7 +424,7 @@ void damon_split_regions(struct damon_ctx *ctx)
 	struct damon_target *t;
 
 	if (!nr || nr >= max_nr)
-		return;
+		goto forget;
 	if (nr <= max_nr / 6)
 		nr_pieces = 3;
 	else if (nr <= max_nr / 2)
@@ -352,22 +439,33 @@ void damon_split_regions(struct damon_ctx *ctx)
 			budget = min_nr - nr;
 	}
 	if (nr_pieces < 2)
-		return;
+		goto forget;
 
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region_safe(r, next, t) {
 			unsigned long i;
 
-			for (i = 1; i < nr_pieces && budget; i++) {
-				r = damon_split_randomly(t, r, nr_pieces - i);
-				if (!r)
-					break;
-				budget--;
+			if (damon_has_hot_window(r)) {
+				budget -= damon_split_around_hit(t, r, budget);
+			} else {
+				for (i = 1; i < nr_pieces && budget; i++) {
+					r = damon_split_randomly(t, r,
+								 nr_pieces - i);
+					if (!r)
+						break;
+					budget--;
+				}
 			}
 			if (!budget)
-				return;
+				goto forget;
 		}
 	}
+forget:
+	damon_for_each_target(t, ctx)
+		damon_for_each_region(r, t) {
+			r->hit_addr = ULONG_MAX;
+			r->hit_units = 0;
+		}
 }
 
 /**
@@ -417,7 +515,8 @@ void damon_initial_split(struct damon_ctx *ctx)
  * @ctx:	The context, whose regions hold the access counts of the
  *		aggregation interval that just ended.
  *
- * Ages the regions, merges them until at most max_nr_regions are left,
+ * Ages the regions, sizes the likely hot part of mostly idle regions that
+ * saw an access, merges them until at most max_nr_regions are left,
  * moves the access counts to &damon_region->last_nr_accesses, and splits
  * the regions for the next aggregation interval.
  */
@@ -430,6 +529,7 @@ void damon_adapt_regions(struct damon_ctx *ctx)
 	damon_for_each_target(t, ctx)
 		damon_for_each_region(r, t)
 			damon_update_age(r, thres);
+	damon_mark_hot_windows(ctx);
 	damon_merge_to_fit(ctx, thres);
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region(r, t) {

@@ -439,7 +439,7 @@ static unsigned int damon_va_check_accesses(struct damon_ctx *ctx)
 			damon_va_walk_addr(mm, r->sampling_addr,
 					   &damon_va_young_ops, &w);
 			if (w.young)
-				r->nr_accesses++;
+				damon_region_accessed(r);
 			max_nr = max(max_nr, r->nr_accesses);
 			damon_va_relax(mm);
 		}

@@ -327,6 +327,125 @@ static void damon_test_split_small(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, damon_test_regions_sane(t, 1));
 }
 
+/* Mark the hot window of a region found accessed @nr times, then split. */
+static void damon_test_hit_split(struct damon_ctx *ctx, struct damon_region *r,
+				 unsigned int nr, unsigned long hit)
+{
+	r->nr_accesses = nr;
+	r->hit_addr = hit;
+	damon_mark_hot_windows(ctx);
+	damon_split_regions(ctx);
+}
+
+/* Where an access was seen in a mostly idle region, it is cut around it. */
+static void damon_test_split_around_hit(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test);
+	struct damon_target *t = damon_test_new_target(test, ctx);
+	unsigned long samples = damon_aggr_samples(&ctx->attrs);
+	unsigned long piece = 1600 / samples;
+	struct damon_region *r;
+
+	/* One access in @samples: 1 / @samples of it, centred on the access. */
+	KUNIT_ASSERT_EQ(test, 1600 % samples, 0UL);
+	damon_test_limits(ctx, 3, 1000);
+	damon_test_add_regions(test, t, 0, 1600 * MR, 1);
+	damon_test_hit_split(ctx, damon_first_region(t), 1, 1000 * MR + 7);
+	KUNIT_ASSERT_EQ(test, damon_nr_regions(t), 3U);
+	r = damon_test_region(test, t, 1);
+	KUNIT_EXPECT_EQ(test, r->ar.start, (1000 - piece / 2) * MR);
+	KUNIT_EXPECT_EQ(test, r->ar.end, (1000 - piece / 2 + piece) * MR);
+	damon_for_each_region(r, t) {
+		KUNIT_EXPECT_EQ(test, r->hit_addr, ULONG_MAX);
+		KUNIT_EXPECT_EQ(test, r->hit_units, 0U);
+	}
+
+	/* Twice the accesses, twice the window. */
+	damon_test_reset(test, t, 1600 * MR, 1);
+	damon_test_hit_split(ctx, damon_first_region(t), 2, 1000 * MR);
+	KUNIT_ASSERT_EQ(test, damon_nr_regions(t), 3U);
+	KUNIT_EXPECT_EQ(test, damon_sz_region(damon_test_region(test, t, 1)),
+			2 * piece * MR);
+
+	/* Near an edge the window stays inside: two pieces. */
+	damon_test_reset(test, t, 1600 * MR, 1);
+	damon_test_hit_split(ctx, damon_first_region(t), 1, 1599 * MR);
+	KUNIT_ASSERT_EQ(test, damon_nr_regions(t), 2U);
+	KUNIT_EXPECT_EQ(test, damon_last_region(t)->ar.start,
+			(1600 - piece) * MR);
+	damon_test_reset(test, t, 1600 * MR, 1);
+	damon_test_hit_split(ctx, damon_first_region(t), 1, 0);
+	KUNIT_ASSERT_EQ(test, damon_nr_regions(t), 2U);
+	KUNIT_EXPECT_EQ(test, damon_first_region(t)->ar.end, piece * MR);
+
+	/* The window survives a merge into an idle neighbour. */
+	damon_test_reset(test, t, 800 * MR, 2);
+	r = damon_first_region(t);
+	r->nr_accesses = 1;
+	r->hit_addr = 700 * MR;
+	damon_mark_hot_windows(ctx);
+	damon_merge_regions(ctx, 2, ULONG_MAX);
+	KUNIT_ASSERT_EQ(test, damon_nr_regions(t), 1U);
+	damon_split_regions(ctx);
+	KUNIT_ASSERT_EQ(test, damon_nr_regions(t), 3U);
+	KUNIT_EXPECT_EQ(test, damon_sz_region(damon_test_region(test, t, 1)),
+			piece / 2 * MR);
+
+	/* A region found accessed most of the time is cut at random. */
+	damon_test_reset(test, t, 1600 * MR, 1);
+	damon_test_hit_split(ctx, damon_first_region(t), samples, 1000 * MR);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 3U);
+	KUNIT_EXPECT_TRUE(test, damon_test_regions_sane(t, MR));
+
+	/* So is a region whose accessed address lies outside it. */
+	damon_test_reset(test, t, 16 * MR, 2);
+	damon_test_hit_split(ctx, damon_first_region(t), 1, 20 * MR);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 6U);
+
+	/* Tiny regions: a window of at least one MR, never an empty piece. */
+	damon_test_reset(test, t, 2 * MR, 1);
+	damon_test_hit_split(ctx, damon_first_region(t), 1, MR);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 2U);
+	KUNIT_EXPECT_TRUE(test, damon_test_regions_sane(t, MR));
+}
+
+/* Splits and merges keep the accessed address with the region holding it. */
+static void damon_test_hit_kept(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test);
+	struct damon_target *t = damon_test_new_target(test, ctx);
+	struct damon_region *l, *r;
+
+	damon_test_add_regions(test, t, 0, 10 * MR, 2);
+	l = damon_first_region(t);
+	r = damon_last_region(t);
+	KUNIT_EXPECT_EQ(test, l->hit_addr, ULONG_MAX);
+	l->sampling_addr = 3 * MR;
+	damon_region_accessed(l);
+	KUNIT_EXPECT_EQ(test, l->nr_accesses, 1U);
+	KUNIT_EXPECT_EQ(test, l->hit_addr, 3 * MR);
+	l->hit_units = 1;
+	r->hit_addr = 15 * MR;
+	r->hit_units = 2;
+	damon_merge_two_regions(t, l, r);
+	KUNIT_EXPECT_EQ(test, l->hit_addr, 3 * MR);
+	KUNIT_EXPECT_EQ(test, l->hit_units, 1U);
+
+	l->hit_addr = ULONG_MAX;
+	l->hit_units = 0;
+	r = damon_split_region_at(t, l, 10 * MR);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->hit_addr = 12 * MR;
+	r->hit_units = 2;
+	damon_merge_two_regions(t, l, r);
+	KUNIT_EXPECT_EQ(test, l->hit_addr, 12 * MR);
+	KUNIT_EXPECT_EQ(test, l->hit_units, 2U);
+	r = damon_split_region_at(t, l, 5 * MR);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->hit_addr, 12 * MR);
+	KUNIT_EXPECT_EQ(test, r->hit_units, 2U);
+}
+
 static void damon_test_initial_split(struct kunit *test)
 {
 	struct damon_ctx *ctx = damon_test_new_ctx(test);
@@ -546,6 +665,8 @@ static struct kunit_case damon_regions_cases[] = {
 	KUNIT_CASE(damon_test_aging),
 	KUNIT_CASE(damon_test_split_bounds),
 	KUNIT_CASE(damon_test_split_small),
+	KUNIT_CASE(damon_test_split_around_hit),
+	KUNIT_CASE(damon_test_hit_kept),
 	KUNIT_CASE(damon_test_initial_split),
 	KUNIT_CASE(damon_test_adapt_bounds),
 	KUNIT_CASE(damon_test_adapt_too_many),
