@@ -184,12 +184,14 @@ class RecordTest(testutil.TempDirTest):
         for sig in (signal.SIGINT, signal.SIGTERM):
             fake = testutil.FakeKernel(self.dbg, recfile.dumps(KNOWN))
             fake.start()
+            # A shell starts background jobs with SIGINT ignored, and
+            # Python keeps it so: let damo see SIGINT as from a terminal.
             proc = subprocess.Popen(
                 [sys.executable, testutil.DAMO, 'record', '--debugfs',
                  self.dbg, '--proc-root', self.proc, '--sysfs-root',
                  self.sysfs, '-o', self.out, 'paddr'],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                universal_newlines=True)
+                universal_newlines=True, preexec_fn=_default_sigint)
             self.assertTrue(fake.started_monitoring.wait(10))
             time.sleep(0.2)
             proc.send_signal(sig)
@@ -199,6 +201,10 @@ class RecordTest(testutil.TempDirTest):
             self.assertIn('interrupted; 4 snapshots', out)
             self.assertNotIn('Traceback', err)
             self.assert_restored()
+
+
+def _default_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class TracepointRecordTest(testutil.TempDirTest):
