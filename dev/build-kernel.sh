@@ -7,6 +7,8 @@
 #   guest: tinyconfig + dev/configs/guest.config
 #   debug: guest + dev/configs/debug.config (KASAN, lockdep, kmemleak, ...)
 #   module: guest with DAMON built as a loadable module
+#   mainline: the untouched base tarball (build/pristine, the kernel's own
+#           DAMON) + guest.config + dev/configs/mainline.config, for bench/
 #
 # Usage: dev/build-kernel.sh FLAVOUR [extra make targets]
 set -euo pipefail
@@ -22,6 +24,9 @@ case $flavour in
 guest)  fragments=("$configs/guest.config") ;;
 debug)  fragments=("$configs/guest.config" "$configs/debug.config") ;;
 module) fragments=("$configs/guest.config" "$configs/module.config") ;;
+mainline)
+	tree=$repo/build/pristine/linux-source-6.12
+	fragments=("$configs/guest.config" "$configs/mainline.config") ;;
 *) echo "build-kernel: unknown flavour $flavour" >&2; exit 2 ;;
 esac
 
