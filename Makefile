@@ -10,7 +10,7 @@ TIMEOUT	?= 900
 CMD	?= uname -a
 
 .PHONY: help deps assemble kunit guest debug module guest-run selftests \
-	upstream-selftests damo-test check check-debug demo bench clean
+	upstream-selftests damo-test check check-debug demo bench mainline clean
 
 help:
 	@echo "make demo          build, boot, monitor a workload with our DAMON, show what it saw"
@@ -25,6 +25,7 @@ help:
 	@echo "make selftests     our kselftests in the guest"
 	@echo "make damo-test     damo's unit tests"
 	@echo "make bench         benchmarks (not part of check)"
+	@echo "make mainline      the untouched base kernel (its own DAMON), for bench"
 
 $(BUILD)/.lock:
 	@mkdir -p $(BUILD) && touch $@
@@ -64,9 +65,13 @@ check-debug:
 demo: guest
 	@$(REPO)/dev/demo.sh
 
-bench: guest
+mainline: assemble
+	@$(LOCK) $(REPO)/dev/build-kernel.sh $@
+
+bench: guest mainline
 	@$(REPO)/bench/run.sh
 
 clean:
-	rm -rf $(BUILD)/guest $(BUILD)/debug $(BUILD)/module $(BUILD)/kunit \
+	rm -rf $(BUILD)/guest $(BUILD)/debug $(BUILD)/module $(BUILD)/mainline \
+		$(BUILD)/kunit $(BUILD)/bench \
 		$(BUILD)/share $(BUILD)/check-logs

@@ -10,7 +10,8 @@
  *   zigzag  the area is cut in two; the halves are hot alternately
  *   hold    a fixed part at the start of the area stays hot the whole time
  *
- * It first prints "start <CLOCK_MONOTONIC seconds>", which is the trace
+ * It first prints "area <pid> <start> <end>", the whole mapping, once it is
+ * populated, and "start <CLOCK_MONOTONIC seconds>", which is the trace
  * clock "mono" of tracefs, then each time the hot part changes one line of
  * ground truth:
  *
@@ -18,11 +19,12 @@
  *
  * (virtual addresses, hex), and "done <seconds> <passes>" at the end, where
  * passes counts the hot-set sweeps made (the work done, for slowdown
- * figures).
+ * figures).  With -P, it also prints "progress <seconds> <passes>" every
+ * that many seconds, so that a benchmark can tell its speed in any window.
  *
  * Usage: workload [-p stairs|zigzag|hold] [-s MiB] [-n parts] [-H MiB]
  *                 [-t phase seconds] [-d duration seconds] [-T thp|nothp]
- *                 [-w seconds to wait before starting]
+ *                 [-w seconds to wait before starting] [-P seconds]
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -44,7 +46,8 @@ static void usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [-p stairs|zigzag|hold] [-s MiB] [-n parts] [-H MiB]\n"
-		"          [-t phase_s] [-d duration_s] [-T thp|nothp] [-w wait_s]\n",
+		"          [-t phase_s] [-d duration_s] [-T thp|nothp] [-w wait_s]\n"
+		"          [-P progress_s]\n",
 		prog);
 	exit(2);
 }
@@ -53,23 +56,44 @@ int main(int argc, char **argv)
 {
 	const char *pattern = "stairs", *thp = NULL;
 	unsigned long size_mib = 100, hot_mib = 10, nr_parts = 10;
-	double phase = 5, duration = 30, wait = 0, start, t;
+	double phase = 5, duration = 30, wait = 0, progress = 0, start, t;
+	double next_progress;
 	unsigned long passes = 0, page = sysconf(_SC_PAGESIZE);
 	unsigned long size, hot_off = 0, hot_len = 0, last_off = -1UL;
 	char *area;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "p:s:n:H:t:d:T:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:s:n:H:t:d:T:w:P:")) != -1) {
 		switch (opt) {
-		case 'p': pattern = optarg; break;
-		case 's': size_mib = strtoul(optarg, NULL, 0); break;
-		case 'n': nr_parts = strtoul(optarg, NULL, 0); break;
-		case 'H': hot_mib = strtoul(optarg, NULL, 0); break;
-		case 't': phase = atof(optarg); break;
-		case 'd': duration = atof(optarg); break;
-		case 'T': thp = optarg; break;
-		case 'w': wait = atof(optarg); break;
-		default: usage(argv[0]);
+		case 'p':
+			pattern = optarg;
+			break;
+		case 's':
+			size_mib = strtoul(optarg, NULL, 0);
+			break;
+		case 'n':
+			nr_parts = strtoul(optarg, NULL, 0);
+			break;
+		case 'H':
+			hot_mib = strtoul(optarg, NULL, 0);
+			break;
+		case 't':
+			phase = atof(optarg);
+			break;
+		case 'd':
+			duration = atof(optarg);
+			break;
+		case 'T':
+			thp = optarg;
+			break;
+		case 'w':
+			wait = atof(optarg);
+			break;
+		case 'P':
+			progress = atof(optarg);
+			break;
+		default:
+			usage(argv[0]);
 		}
 	}
 	if (!size_mib || !nr_parts || phase <= 0 || hot_mib > size_mib)
@@ -85,10 +109,14 @@ int main(int argc, char **argv)
 			   MADV_NOHUGEPAGE : MADV_HUGEPAGE))
 		perror("madvise");
 	memset(area, 1, size);
+	printf("area %d %lx %lx\n", getpid(), (unsigned long)area,
+	       (unsigned long)area + size);
+	fflush(stdout);
 	if (wait > 0)
 		usleep(wait * 1e6);
 
 	start = now();
+	next_progress = progress;
 	printf("start %.6f\n", start);
 	while ((t = now() - start) < duration) {
 		unsigned long i;
@@ -111,6 +139,12 @@ int main(int argc, char **argv)
 			       (unsigned long)area + hot_off + hot_len);
 			fflush(stdout);
 			last_off = hot_off;
+		}
+		if (progress > 0 && t >= next_progress) {
+			printf("progress %.3f %lu\n", t, passes);
+			fflush(stdout);
+			while (next_progress <= t)
+				next_progress += progress;
 		}
 		for (i = 0; i < hot_len; i += page)
 			area[hot_off + i]++;

@@ -1,0 +1,472 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The guest side of 'make bench' (bench/run.sh boots a kernel and runs this).
+
+Runs every scenario on the kernel it finds itself in, ours or mainline's,
+and leaves raw results in OUT for bench/report.py on the host:
+
+  acc-<scenario>.truth    the workload's ground truth (virtual addresses;
+                          for paddr, the same phases in physical addresses)
+  acc-<scenario>.trace    the damon:damon_aggregated events of that run
+  results.json            everything else: overhead windows, CPU times
+
+Accuracy: stairs (10 x 10 MiB, one hot at a time) and zigzag (2 x 100 MiB,
+alternately hot), monitored as vaddr and as paddr with default attributes;
+vaddr again in base pages (-4k) and, on our kernel, without the translation
+flush (-noflush).
+Overhead: 'hold' mappings of 1, 2, 4, 8 GiB with 10 MiB kept hot, in base
+pages (MADV_NOHUGEPAGE: idle page tracking works per page frame); windows
+without monitoring alternate with windows under DAMON (and, on our kernel,
+DAMON without the translation flush and the idle page tracking full scan),
+and the workload's speed in each is compared with the unmonitored windows
+around it.
+
+Usage: guest-bench.py --kernel ours|mainline --out DIR --bin DIR
+                      [--sizes 1,2,4,8] [--window S] [--phase S]
+                      [--iface dbgfs|sysfs] [--only acc,ovh]
+"""
+
+import argparse
+import json
+import os
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+TRACING = '/sys/kernel/tracing'
+EVENT = TRACING + '/events/damon/damon_aggregated/enable'
+DBGFS = '/sys/kernel/debug/damon'
+SYSFS = '/sys/kernel/mm/damon/admin'
+FLUSH = '/sys/module/damon/parameters/flush_sampled_tlb'
+# Sampling 5 ms, aggregation 100 ms, update 1 s, 10 to 1,000 regions.
+ATTRS = (5000, 100000, 1000000, 10, 1000)
+PAGE = os.sysconf('SC_PAGESIZE')
+HZ = os.sysconf('SC_CLK_TCK')
+MONITOR_CPU, WORKLOAD_CPU = 0, 1
+
+
+def pin(pid, cpu):
+    """Keep a task on one CPU, when there is more than one.
+
+    The workload runs alone on WORKLOAD_CPU; kdamond, the page_idle scanner
+    and this script share the other one, so that what monitoring costs
+    shows as its own CPU time and as the workload's slowdown, the same way
+    from run to run, rather than depending on where the scheduler put them.
+    """
+    if os.cpu_count() > 1:
+        os.sched_setaffinity(pid, {cpu})
+
+
+def log(*args):
+    print('guest-bench:', *args, flush=True)
+
+
+def write(path, value):
+    with open(path, 'w') as f:
+        f.write(str(value) + '\n')
+
+
+def read(path):
+    with open(path) as f:
+        return f.read().strip()
+
+
+def cpu_seconds(pid):
+    """utime + stime of a task, in seconds, from /proc/<pid>/stat."""
+    with open('/proc/%d/stat' % pid) as f:
+        rest = f.read().rsplit(')', 1)[1].split()
+    return (int(rest[11]) + int(rest[12])) / HZ
+
+
+def system_ram():
+    """The System RAM ranges of /proc/iomem of at least 1 MiB, [start, end)."""
+    ranges = []
+    with open('/proc/iomem') as f:
+        for line in f:
+            if line.startswith(' ') or 'System RAM' not in line:
+                continue
+            start, end = (int(x, 16) for x in line.split(':')[0].split('-'))
+            if end + 1 - start >= 1 << 20:
+                ranges.append((start, end + 1))
+    return ranges
+
+
+class Dbgfs:
+    """DAMON's debugfs files, the same in both kernels."""
+
+    name = 'dbgfs'
+
+    def __init__(self):
+        # Mainline 6.12 renamed monitor_on; ours has both names.
+        self.on = DBGFS + '/monitor_on_DEPRECATED'
+        if not os.path.exists(self.on):
+            self.on = DBGFS + '/monitor_on'
+
+    def start(self, target, regions=()):
+        write(DBGFS + '/attrs', ' '.join(map(str, ATTRS)))
+        write(DBGFS + '/target_ids', target)
+        if regions:
+            write(DBGFS + '/init_regions',
+                  ' '.join('0 %d %d' % r for r in regions))
+        write(self.on, 'on')
+        pid = int(read(DBGFS + '/kdamond_pid'))
+        pin(pid, MONITOR_CPU)
+        return pid
+
+    def stop(self):
+        try:
+            write(self.on, 'off')
+        except OSError:
+            pass
+        for _ in range(100):
+            if read(self.on) == 'off':
+                return
+            time.sleep(0.1)
+        raise RuntimeError('DAMON did not stop')
+
+
+class Sysfs:
+    """DAMON's sysfs files (admin-guide usage.rst), one kdamond."""
+
+    name = 'sysfs'
+
+    def __init__(self):
+        write(SYSFS + '/kdamonds/nr_kdamonds', 1)
+        self.kd = SYSFS + '/kdamonds/0'
+        write(self.kd + '/contexts/nr_contexts', 1)
+        self.ctx = self.kd + '/contexts/0'
+
+    def start(self, target, regions=()):
+        ctx = self.ctx
+        attrs = ctx + '/monitoring_attrs'
+        write(ctx + '/operations', 'paddr' if target == 'paddr' else 'vaddr')
+        for name, val in zip(('sample_us', 'aggr_us', 'update_us'), ATTRS):
+            write(attrs + '/intervals/' + name, val)
+        write(attrs + '/nr_regions/min', ATTRS[3])
+        write(attrs + '/nr_regions/max', ATTRS[4])
+        write(ctx + '/targets/nr_targets', 1)
+        tgt = ctx + '/targets/0'
+        if target != 'paddr':
+            write(tgt + '/pid_target', target)
+        write(tgt + '/regions/nr_regions', len(regions))
+        for i, (start, end) in enumerate(regions):
+            write('%s/regions/%d/start' % (tgt, i), start)
+            write('%s/regions/%d/end' % (tgt, i), end)
+        write(self.kd + '/state', 'on')
+        pid = int(read(self.kd + '/pid'))
+        pin(pid, MONITOR_CPU)
+        return pid
+
+    def stop(self):
+        try:
+            write(self.kd + '/state', 'off')
+        except OSError:
+            pass
+
+
+class Workload:
+    """bench/workload, its output collected in a thread with arrival times."""
+
+    def __init__(self, path, args):
+        self.proc = subprocess.Popen([path] + args, stdout=subprocess.PIPE,
+                                     text=True)
+        pin(self.proc.pid, WORKLOAD_CPU)
+        self.lines = []
+        self.area = None
+        self.base = None
+        self.ready = threading.Event()
+        self.started = threading.Event()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            w = line.split()
+            if w[0] == 'area':
+                self.pid = int(w[1])
+                self.area = (int(w[2], 16), int(w[3], 16))
+                self.ready.set()
+            elif w[0] == 'start':
+                self.base = float(w[1])
+                self.started.set()
+        self.ready.set()
+        self.started.set()
+
+    def wait_ready(self):
+        self.ready.wait()
+        if self.area is None:
+            raise RuntimeError('workload died: %r' % self.lines)
+
+    def passes_at(self, t):
+        """Passes done by CLOCK_MONOTONIC time t, interpolated."""
+        pts = [(self.base, 0)] + [
+            (self.base + float(w[1]), int(w[2]))
+            for w in (line.split() for line in list(self.lines))
+            if w[0] == 'progress']
+        for (t0, p0), (t1, p1) in zip(pts, pts[1:]):
+            if t0 <= t <= t1:
+                return p0 + (p1 - p0) * (t - t0) / (t1 - t0)
+        raise RuntimeError('no progress around %.1f' % t)
+
+    def rate(self, t0, t1):
+        # Let the next progress line arrive before asking.
+        while time.monotonic() < t1 + 0.7:
+            time.sleep(0.1)
+        return (self.passes_at(t1) - self.passes_at(t0)) / (t1 - t0)
+
+    def settle(self, limit=30):
+        """Wait until the speed is steady.
+
+        Right after populating a large mapping the workload runs up to 20
+        times slower, until something flushes its CPU's TLB: qemu sizes its
+        software TLB only when the guest flushes it, so it stays as small as
+        the populating left it while the workload runs alone on its CPU.  A
+        few context switches there (each a CR3 write, a full flush for
+        qemu) let it grow to fit the hot set, in the unmonitored windows as
+        in the monitored ones.  True once two successive seconds differ by
+        less than 5 %, False after limit.
+        """
+        end = time.monotonic() + limit
+        for _ in range(30):
+            subprocess.run(['true'], check=True,
+                           preexec_fn=lambda: pin(0, WORKLOAD_CPU))
+            time.sleep(0.1)
+        while time.monotonic() < end:
+            t = time.monotonic() - 0.7
+            a, b = self.rate(t - 2, t - 1), self.rate(t - 1, t)
+            if abs(a - b) < 0.05 * max(a, b):
+                return True
+            time.sleep(1)
+        return False
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait()
+        self.thread.join()
+
+
+def frames(pid, area):
+    """Page frame number of every page of area, from /proc/<pid>/pagemap."""
+    start, end = area
+    with open('/proc/%d/pagemap' % pid, 'rb') as f:
+        f.seek(start // PAGE * 8)
+        data = f.read((end - start) // PAGE * 8)
+    return [e & ((1 << 55) - 1) if e >> 63 else None
+            for (e,) in struct.iter_unpack('=Q', data)]
+
+
+def physical_truth(lines, area, pfns):
+    """The truth lines again, each range given as its physical ranges."""
+    out = []
+    for line in lines:
+        w = line.split()
+        if w[0] != 'truth':
+            out.append(line)
+            continue
+        first = (int(w[3], 16) - area[0]) // PAGE
+        last = (int(w[4], 16) - area[0]) // PAGE
+        runs = []
+        for pfn in sorted(p for p in pfns[first:last] if p is not None):
+            if runs and runs[-1][1] == pfn:
+                runs[-1][1] = pfn + 1
+            else:
+                runs.append([pfn, pfn + 1])
+        out.extend('truth %s %s %x %x\n' % (w[1], w[2], s * PAGE, e * PAGE)
+                   for s, e in runs)
+    return out
+
+
+def set_flush(on):
+    if os.path.exists(FLUSH):
+        write(FLUSH, 'Y' if on else 'N')
+
+
+def tracing(on):
+    if on:
+        write(TRACING + '/tracing_on', 0)
+        write(TRACING + '/trace', '')
+        write(EVENT, 1)
+        write(TRACING + '/tracing_on', 1)
+    else:
+        write(EVENT, 0)
+        write(TRACING + '/tracing_on', 0)
+
+
+def overruns():
+    total = 0
+    for cpu in os.listdir(TRACING + '/per_cpu'):
+        with open(TRACING + '/per_cpu/%s/stats' % cpu) as f:
+            for line in f:
+                if line.startswith('overrun:'):
+                    total += int(line.split()[1])
+    return total
+
+
+def accuracy(args, iface, name, pattern, mode, flush=True, huge=True):
+    """One accuracy scenario; returns its summary for results.json."""
+    size = 100 if pattern == 'stairs' else 200
+    duration = args.phase * (10 if pattern == 'stairs' else 6)
+    wl = Workload(os.path.join(args.bin, 'workload'),
+                  ['-p', pattern, '-s', str(size), '-n', '10',
+                   '-t', str(args.phase), '-d', str(duration), '-w', '2'] +
+                  ([] if huge else ['-T', 'nothp']))
+    wl.wait_ready()
+    pfns = frames(wl.pid, wl.area) if mode == 'paddr' else None
+    set_flush(flush)
+    tracing(True)
+    if mode == 'paddr':
+        kdamond = iface.start('paddr', system_ram())
+    else:
+        kdamond = iface.start(wl.pid)
+    c0, t0 = cpu_seconds(kdamond), time.monotonic()
+    c1, t1 = c0, t0
+    # The kdamond of a vaddr target ends with the workload: sample it
+    # while it lives.
+    while wl.proc.poll() is None:
+        try:
+            c1, t1 = cpu_seconds(kdamond), time.monotonic()
+        except OSError:
+            break
+        time.sleep(0.5)
+    wl.proc.wait()
+    wl.thread.join()
+    iface.stop()
+    tracing(False)
+    set_flush(True)
+    lines = wl.lines
+    if mode == 'paddr':
+        lines = physical_truth(lines, wl.area, pfns)
+    with open(os.path.join(args.out, 'acc-%s.truth' % name), 'w') as f:
+        f.writelines(lines)
+    with open(TRACING + '/trace') as src, \
+            open(os.path.join(args.out, 'acc-%s.trace' % name), 'w') as dst:
+        for line in src:
+            if 'damon_aggregated' in line:
+                dst.write(line)
+    lost = overruns()
+    log('%s: kdamond %.3f CPU s/s, %d trace events lost' %
+        (name, (c1 - c0) / (t1 - t0), lost))
+    return {'kdamond_cpu_per_s': (c1 - c0) / (t1 - t0), 'lost': lost,
+            'flush': flush, 'mode': mode, 'pattern': pattern, 'thp': huge}
+
+
+def overhead(args, iface, gib):
+    """Windows of a 'hold' workload of gib GiB; returns them as dicts."""
+    wl = Workload(os.path.join(args.bin, 'workload'),
+                  ['-p', 'hold', '-s', str(gib << 10), '-H', '10',
+                   '-d', '100000', '-P', '0.5', '-T', 'nothp'])
+    t = time.monotonic()
+    wl.wait_ready()
+    wl.started.wait()
+    log('hold %d GiB: populated in %.1f s' % (gib, time.monotonic() - t))
+    t = time.monotonic()
+    steady = wl.settle()
+    log('hold %d GiB: %s after %.1f s' %
+        (gib, 'steady' if steady else 'still unsteady', time.monotonic() - t))
+    w = args.window
+    plan = ['none', 'damon']
+    if args.kernel == 'ours':
+        plan += ['none', 'damon-noflush', 'none', 'page_idle']
+    plan += ['none']
+    windows = []
+    for kind in plan:
+        rec = {'size_gib': gib, 'kind': kind}
+        if kind.startswith('damon'):
+            set_flush(kind == 'damon')
+            kdamond = iface.start(wl.pid)
+            time.sleep(1)
+            c0, t0 = cpu_seconds(kdamond), time.monotonic()
+            time.sleep(w)
+            c1, t1 = cpu_seconds(kdamond), time.monotonic()
+            iface.stop()
+            set_flush(True)
+            rec['cpu_per_s'] = (c1 - c0) / (t1 - t0)
+        elif kind == 'page_idle':
+            out = subprocess.run(
+                [os.path.join(args.bin, 'page_idle_scan'),
+                 '-p', str(wl.pid), '-a', str(wl.area[0]),
+                 '-e', str(wl.area[1]), '-i', '100', '-d', str(w)],
+                stdout=subprocess.PIPE, text=True, check=True).stdout
+            words = out.split()
+            res = dict(zip(words[::2], words[1::2]))
+            t0 = float(res['begin'])
+            t1 = t0 + float(res['wall'])
+            rec['cpu_per_s'] = float(res['needed'])
+            rec['cpu_per_scan'] = float(res['cpu_per_scan'])
+            rec['scans'] = int(res['scans'])
+        else:
+            t0 = time.monotonic()
+            time.sleep(w)
+            t1 = time.monotonic()
+        rec['passes_per_s'] = wl.rate(t0, t1)
+        log('hold %d GiB %-13s %8.1f passes/s%s' %
+            (gib, kind, rec['passes_per_s'],
+             '  %.4f CPU s/s' % rec['cpu_per_s'] if 'cpu_per_s' in rec
+             else ''))
+        windows.append(rec)
+    wl.stop()
+    return windows
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--kernel', required=True, choices=('ours', 'mainline'))
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--bin', required=True)
+    ap.add_argument('--sizes', default='1,2,4,8')
+    ap.add_argument('--window', type=float, default=10)
+    ap.add_argument('--phase', type=float, default=5)
+    ap.add_argument('--iface', default='dbgfs', choices=('dbgfs', 'sysfs'))
+    ap.add_argument('--only', default='acc,ovh')
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    pin(0, MONITOR_CPU)
+    iface = Dbgfs() if args.iface == 'dbgfs' else Sysfs()
+    write(TRACING + '/trace_clock', 'mono')
+    write(TRACING + '/buffer_size_kb', 32768)
+    mem = os.sysconf('SC_PHYS_PAGES') * PAGE
+    res = {'kernel': args.kernel, 'uname': os.uname().release,
+           'iface': iface.name, 'mem_bytes': mem, 'phase': args.phase,
+           'window': args.window, 'flush_param': os.path.exists(FLUSH),
+           'thp': read('/sys/kernel/mm/transparent_hugepage/enabled'),
+           'accuracy': {}, 'overhead': [], 'skipped_sizes': []}
+    log('%s kernel %s, %.1f GiB, interface %s' %
+        (args.kernel, res['uname'], mem / 2**30, iface.name))
+    only = args.only.split(',')
+    if 'acc' in only:
+        # Transparent huge pages as the system has them (always), then
+        # the same in base pages (4k).
+        scenarios = [('stairs-vaddr', 'stairs', 'vaddr', True, True),
+                     ('zigzag-vaddr', 'zigzag', 'vaddr', True, True),
+                     ('stairs-vaddr-4k', 'stairs', 'vaddr', True, False),
+                     ('zigzag-vaddr-4k', 'zigzag', 'vaddr', True, False),
+                     ('stairs-paddr', 'stairs', 'paddr', True, True),
+                     ('zigzag-paddr', 'zigzag', 'paddr', True, True)]
+        if res['flush_param']:
+            scenarios += [
+                ('stairs-vaddr-noflush', 'stairs', 'vaddr', False, True),
+                ('zigzag-vaddr-noflush', 'zigzag', 'vaddr', False, True)]
+        for name, pattern, mode, flush, huge in scenarios:
+            res['accuracy'][name] = accuracy(args, iface, name, pattern,
+                                             mode, flush, huge)
+    if 'ovh' in only:
+        for gib in (int(x) for x in args.sizes.split(',')):
+            # Leave room for the kernel, the tracer and the programs.
+            if (gib << 30) + (768 << 20) > mem:
+                log('hold %d GiB: does not fit in %.1f GiB, skipped' %
+                    (gib, mem / 2**30))
+                res['skipped_sizes'].append(gib)
+                continue
+            res['overhead'] += overhead(args, iface, gib)
+    with open(os.path.join(args.out, 'results.json'), 'w') as f:
+        json.dump(res, f, indent=1)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
