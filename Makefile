@@ -4,7 +4,10 @@
 
 REPO	:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD	:= $(REPO)/build
-LOCK	:= flock $(BUILD)/.lock
+# Builds take this lock; several clones on one machine can share one
+# (DAMON_BUILD_LOCK=/some/file) so that only one kernel builds at a time.
+DAMON_BUILD_LOCK ?= $(BUILD)/.lock
+LOCK	:= flock $(DAMON_BUILD_LOCK)
 FLAVOUR	?= guest
 TIMEOUT	?= 900
 CMD	?= uname -a

@@ -17,6 +17,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 flavour=${1:-guest}
 build=$repo/build
 logs=$build/check-logs/$flavour
+# Kernel builds take this lock (shared between clones with DAMON_BUILD_LOCK).
+lock=${DAMON_BUILD_LOCK:-$build/.lock}
 mkdir -p "$logs"
 rm -f "$logs"/*.log
 # Compile paths relative to the clone, so ccache hits across fresh clones.
@@ -60,14 +62,14 @@ st_deps() {
 }
 
 st_assemble() {
-	quiet "$logs/assemble.out" flock "$build/.lock" "$repo/dev/assemble.sh" &&
+	quiet "$logs/assemble.out" flock "$lock" "$repo/dev/assemble.sh" &&
 		tail -1 "$logs/assemble.out" >&2 && echo 1 0 0 || echo 0 1 0
 }
 
 st_kunit() {
 	local json=$logs/kunit.json
 	rm -f "$json"
-	(cd "$build/linux" && flock "$build/.lock" python3 tools/testing/kunit/kunit.py run \
+	(cd "$build/linux" && flock "$lock" python3 tools/testing/kunit/kunit.py run \
 		--kunitconfig=mm/damon/.kunitconfig --build_dir="$build/kunit" \
 		--make_options="CC=ccache gcc" --jobs="$(nproc)" --json="$json") \
 		> "$logs/kunit.out" 2>&1
@@ -82,7 +84,7 @@ st_kunit() {
 }
 
 st_guest_build() {
-	quiet "$logs/guest-build.out" flock "$build/.lock" \
+	quiet "$logs/guest-build.out" flock "$lock" \
 		"$repo/dev/build-kernel.sh" "$flavour" && echo 1 0 0 || echo 0 1 0
 }
 
@@ -155,7 +157,7 @@ st_damo_guest() {
 # guest (DAMON=m, kmemleak, lockdep) loads, uses and unloads damon.ko 100
 # times; no leak and no kdamond may be left.
 st_module_build() {
-	quiet "$logs/module-build.out" flock "$build/.lock" \
+	quiet "$logs/module-build.out" flock "$lock" \
 		"$repo/dev/build-kernel.sh" module && echo 1 0 0 || echo 0 1 0
 }
 
