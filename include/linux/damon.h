@@ -15,12 +15,16 @@
 #ifndef _LINUX_DAMON_H
 #define _LINUX_DAMON_H
 
+#include <linux/cpumask.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <asm/page.h>
 
 struct damon_ctx;
+struct damon_report_buf;
+struct folio;
+struct mm_struct;
 struct pid;
 struct task_struct;
 
@@ -52,6 +56,9 @@ struct damon_addr_range {
  *			still saw an access.
  * @hit_units:		For the core: how many DAMON_MIN_REGION around
  *			@hit_addr are likely hot, or 0.
+ * @reported:		For the core: an access report already counted an
+ *			access to the region in the current sampling
+ *			interval.
  * @list:		Link in the owning target's list of regions.
  *
  * Regions of a target are kept sorted by address and never overlap.
@@ -65,6 +72,7 @@ struct damon_region {
 	unsigned int hit_units;
 	unsigned long sampling_addr;
 	unsigned long hit_addr;
+	bool reported;
 };
 
 /**
@@ -74,10 +82,13 @@ struct damon_region {
  *
  * Operations sets call this from their access check rather than raising
  * &damon_region->nr_accesses themselves, so that the core also learns
- * where the access was.
+ * where the access was.  A region counts once per sampling interval: if an
+ * access report counted it already, this does nothing.
  */
 static inline void damon_region_accessed(struct damon_region *r)
 {
+	if (r->reported)
+		return;
 	r->nr_accesses++;
 	r->hit_addr = r->sampling_addr;
 }
@@ -99,6 +110,55 @@ struct damon_target {
 	unsigned int nr_regions;
 	struct list_head regions;
 	struct list_head list;
+};
+
+/**
+ * struct damon_access_report - An access that someone saw and tells DAMON.
+ * @addr:	The first accessed byte: a physical address if @mm is NULL,
+ *		else a virtual address in @mm.
+ * @size:	How many bytes from @addr were accessed; 0 counts as 1.
+ * @mm:		The address space of a virtual @addr, or NULL.  Only compared
+ *		with the address spaces of targets, never dereferenced, so
+ *		the reporter need not hold a reference.
+ * @cpu:	The CPU that made the access.
+ * @write:	Whether the access wrote.
+ *
+ * See damon_report_access().
+ */
+struct damon_access_report {
+	unsigned long addr;
+	unsigned long size;
+	const struct mm_struct *mm;
+	unsigned int cpu;
+	bool write;
+};
+
+/**
+ * struct damon_report_filter - Which access reports a context counts.
+ * @writes_only:	Count only reports of writes.
+ * @filter_cpus:	Count only reports made on one of @cpus.
+ * @cpus:		The CPUs whose reports count, if @filter_cpus.
+ *
+ * The zeroed filter counts every report.  See damon_set_report_filter().
+ */
+struct damon_report_filter {
+	bool writes_only;
+	bool filter_cpus;
+	struct cpumask cpus;
+};
+
+/**
+ * struct damon_report_stats - What became of the reports for a context.
+ * @received:	Reports that passed the context's filter and were buffered.
+ * @dropped:	Reports that passed the filter but found the context's
+ *		buffer full, and were lost.
+ *
+ * Counted since the context last started; updated by its kdamond at the
+ * end of every sampling interval.
+ */
+struct damon_report_stats {
+	unsigned long received;
+	unsigned long dropped;
 };
 
 /**
@@ -138,6 +198,12 @@ enum damon_ops_id {
  * @target_valid:	Whether the target can still be monitored (its
  *			process has not exited, for instance).  Monitoring
  *			stops when no target is valid.
+ * @eligible_report:	Whether an access report concerns the target: its
+ *			address is of the kind (physical, or virtual in the
+ *			target's address space) that the target's regions
+ *			hold.  The core then counts the report for the
+ *			regions it overlaps.  A context whose operations set
+ *			lacks it takes no reports.
  * @cleanup:		Called once when monitoring ends.
  *
  * Every callback is optional and runs in the context's kdamond.
@@ -150,6 +216,8 @@ struct damon_operations {
 	unsigned int (*check_accesses)(struct damon_ctx *ctx);
 	void (*reset_aggregated)(struct damon_ctx *ctx);
 	bool (*target_valid)(struct damon_target *t);
+	bool (*eligible_report)(const struct damon_access_report *report,
+				struct damon_target *t);
 	void (*cleanup)(struct damon_ctx *ctx);
 };
 
@@ -212,6 +280,11 @@ struct damon_attrs {
  *			interval ends.
  * @next_update_sample:	@passed_samples at which the operations are next
  *			updated.
+ * @report_filter:	Which access reports count; set with
+ *			damon_set_report_filter().
+ * @report_stats:	What became of the reports since the last start.
+ * @reports:		For the core: the buffer of access reports while
+ *			the kdamond runs, or NULL.
  *
  * While the kdamond runs, only it may change @targets, their regions,
  * @attrs and @ops; others read them from the callbacks.
@@ -230,6 +303,10 @@ struct damon_ctx {
 	unsigned long passed_samples;
 	unsigned long next_aggr_sample;
 	unsigned long next_update_sample;
+
+	struct damon_report_filter report_filter;
+	struct damon_report_stats report_stats;
+	struct damon_report_buf *reports;
 };
 
 static inline struct damon_region *damon_next_region(struct damon_region *r)
@@ -300,6 +377,69 @@ int damon_stop(struct damon_ctx **ctxs, int nr_ctxs);
 int damon_nr_running_ctxs(void);
 bool damon_is_running(struct damon_ctx *ctx);
 
+void damon_report_access(const struct damon_access_report *report);
+int damon_set_report_filter(struct damon_ctx *ctx,
+			    const struct damon_report_filter *filter);
+
 #endif	/* CONFIG_DAMON */
+
+/*
+ * The PROT_NONE fault hook of the paddr_fault operations set.  The hook
+ * lives in the kernel proper (mm/memory.c), which calls it from the fault
+ * handlers of PROT_NONE page table entries, so that DAMON may be a module.
+ */
+#ifdef CONFIG_DAMON_PADDR_FAULT
+
+/**
+ * struct damon_fault_hook - How paddr_fault hears of PROT_NONE faults.
+ * @claim:	Whether the fault on a page of @folio is DAMON's: true if
+ *		@folio is one that paddr_fault samples at the moment.  Called
+ *		with the page table lock held; must not sleep.
+ * @report:	Report the access of a fault that @claim took: the page at
+ *		@pfn, by @cpu, a write if @write.  Called in the faulting
+ *		task once the page table lock is dropped; may sleep.
+ */
+struct damon_fault_hook {
+	bool (*claim)(struct folio *folio);
+	void (*report)(unsigned long pfn, unsigned int cpu, bool write);
+};
+
+int damon_fault_hook_register(const struct damon_fault_hook *hook);
+void damon_fault_hook_unregister(const struct damon_fault_hook *hook);
+
+/**
+ * struct damon_fault - A PROT_NONE fault that DAMON took, from
+ *			damon_fault_claim() to damon_fault_done().
+ * @hook:	The hook that claimed it.
+ * @srcu_idx:	Keeps @hook registered until damon_fault_done().
+ * @cpu:	The CPU that faulted.
+ */
+struct damon_fault {
+	const struct damon_fault_hook *hook;
+	int srcu_idx;
+	unsigned int cpu;
+};
+
+bool damon_fault_claim(struct damon_fault *fault, struct folio *folio);
+void damon_fault_done(struct damon_fault *fault, unsigned long pfn,
+		      bool write);
+
+#else	/* CONFIG_DAMON_PADDR_FAULT */
+
+struct damon_fault {
+};
+
+static inline bool damon_fault_claim(struct damon_fault *fault,
+				     struct folio *folio)
+{
+	return false;
+}
+
+static inline void damon_fault_done(struct damon_fault *fault,
+				    unsigned long pfn, bool write)
+{
+}
+
+#endif	/* CONFIG_DAMON_PADDR_FAULT */
 
 #endif	/* _LINUX_DAMON_H */

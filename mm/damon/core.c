@@ -533,9 +533,12 @@ EXPORT_SYMBOL_GPL(damon_is_registered_ops);
  * @ctx:	The context, which must not be running.
  * @id:		Which operations set.
  *
- * Copies the registered operations set into &damon_ctx->ops.
+ * Copies the registered operations set into &damon_ctx->ops.  The
+ * operations set of a running context cannot change: its kdamond and the
+ * operations set's private data depend on it until monitoring stops.
  *
- * Return: 0 on success, or -EINVAL if @id is unknown or not registered.
+ * Return: 0 on success, -EINVAL if @id is unknown or not registered, or
+ * -EBUSY if @ctx runs; on error @ctx is left untouched.
  */
 int damon_select_ops(struct damon_ctx *ctx, enum damon_ops_id id)
 {
@@ -543,6 +546,8 @@ int damon_select_ops(struct damon_ctx *ctx, enum damon_ops_id id)
 
 	if ((unsigned int)id >= NR_DAMON_OPS)
 		return -EINVAL;
+	if (damon_is_running(ctx))
+		return -EBUSY;
 	mutex_lock(&damon_ops_lock);
 	if (damon_ops_present[id])
 		ctx->ops = damon_ops_table[id];
@@ -575,6 +580,10 @@ static int damon_start_one(struct damon_ctx *ctx)
 	ctx->passed_samples = 0;
 	ctx->next_aggr_sample = damon_aggr_samples(&ctx->attrs);
 	ctx->next_update_sample = damon_update_samples(&ctx->attrs);
+	/* The kdamond closes it; here, so that failing to open fails us. */
+	err = damon_reports_open(ctx);
+	if (err)
+		goto out;
 
 	/* The kdamond runs module code until it exits; pin the module. */
 	__module_get(THIS_MODULE);
@@ -582,6 +591,7 @@ static int damon_start_one(struct damon_ctx *ctx)
 			  damon_nr_running);
 	if (IS_ERR(tsk)) {
 		module_put(THIS_MODULE);
+		damon_reports_close(ctx);
 		err = PTR_ERR(tsk);
 		goto out;
 	}
@@ -753,9 +763,12 @@ static int __init damon_init(void)
 	err = damon_paddr_init();
 	if (err)
 		goto out_vaddr;
-	err = damon_sysfs_init();
+	err = damon_paddr_fault_init();
 	if (err)
 		goto out_paddr;
+	err = damon_sysfs_init();
+	if (err)
+		goto out_paddr_fault;
 	err = damon_dbgfs_init();
 	if (err)
 		goto out_sysfs;
@@ -763,6 +776,8 @@ static int __init damon_init(void)
 
 out_sysfs:
 	damon_sysfs_exit();
+out_paddr_fault:
+	damon_paddr_fault_exit();
 out_paddr:
 	damon_paddr_exit();
 out_vaddr:
@@ -781,6 +796,7 @@ static void __exit damon_exit(void)
 {
 	damon_dbgfs_exit();
 	damon_sysfs_exit();
+	damon_paddr_fault_exit();
 	damon_paddr_exit();
 	damon_vaddr_exit();
 }
@@ -790,3 +806,5 @@ module_exit(damon_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("DAMON: Data Access MONitor");
+/* paddr_fault uses change_protection() and the fault hook of mm/. */
+MODULE_IMPORT_NS(DAMON);

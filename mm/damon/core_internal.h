@@ -119,6 +119,21 @@ void damon_adapt_regions(struct damon_ctx *ctx);
 void damon_unregister_ops(enum damon_ops_id id);
 
 /*
+ * Access reports (reports.c).  Each running context that takes reports
+ * keeps up to this many per sampling interval, in each of its two buffers
+ * (2 x 2048 x 32 bytes = 128 KiB on 64-bit).
+ */
+#define DAMON_REPORTS_MAX	2048U
+
+int damon_reports_open(struct damon_ctx *ctx);
+void damon_reports_close(struct damon_ctx *ctx);
+void damon_reports_fold(struct damon_ctx *ctx);
+void damon_reports_unmark(struct damon_ctx *ctx);
+bool damon_report_atomic(void);
+int damon_report_filter_check(const struct damon_report_filter *filter);
+unsigned long damon_reports_refused_count(void);
+
+/*
  * The parts of the damon module.  A composite module has one module_init,
  * so the core's init function calls these in order, and its exit function
  * calls the exit functions in reverse.  A part that is configured out gets
@@ -165,6 +180,17 @@ void damon_paddr_exit(void);
 #else
 static inline int damon_paddr_init(void) { return 0; }
 static inline void damon_paddr_exit(void) { }
+#endif
+
+#ifdef CONFIG_DAMON_PADDR_FAULT
+int damon_paddr_fault_init(void);
+void damon_paddr_fault_exit(void);
+/* The diagnostic file of paddr-fault-scan.c. */
+void damon_pf_scan_init(void);
+void damon_pf_scan_exit(void);
+#else
+static inline int damon_paddr_fault_init(void) { return 0; }
+static inline void damon_paddr_fault_exit(void) { }
 #endif
 
 #ifdef CONFIG_DAMON_SYSFS

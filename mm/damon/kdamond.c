@@ -117,8 +117,10 @@ static int kdamond_sample(struct damon_ctx *ctx)
 	kdamond_sleep(ctx->attrs.sample_interval);
 	if (kthread_should_stop())
 		return 1;
+	damon_reports_fold(ctx);
 	if (ctx->ops.check_accesses)
 		ctx->ops.check_accesses(ctx);
+	damon_reports_unmark(ctx);
 	ctx->passed_samples++;
 
 	if (ctx->callback.after_sampling)
@@ -178,6 +180,7 @@ int damon_kdamond_fn(void *data)
 	while (!stop && !kthread_should_stop() && !kdamond_targets_gone(ctx))
 		stop = kdamond_sample(ctx);
 
+	damon_reports_close(ctx);
 	if (ctx->ops.cleanup)
 		ctx->ops.cleanup(ctx);
 	if (ctx->callback.before_terminate)

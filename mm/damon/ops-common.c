@@ -26,6 +26,7 @@
  *   bit without flushing.
  */
 
+#include <linux/damon.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
@@ -372,4 +373,20 @@ void damon_tlb_batch_flush(struct damon_tlb_batch *batch)
 		p->mm = NULL;
 	}
 	batch->nr_mms = 0;
+}
+
+/**
+ * damon_pa_eligible_report() - Whether a report concerns a physical target.
+ * @report:	The access report.
+ * @t:		A target of a paddr or paddr_fault context.
+ *
+ * The physical address space is one target; every report of a physical
+ * address concerns it, and the core looks for the regions it overlaps.
+ *
+ * Return: true if @report gives a physical address.
+ */
+bool damon_pa_eligible_report(const struct damon_access_report *report,
+			      struct damon_target *t)
+{
+	return !report->mm;
 }

@@ -12,6 +12,8 @@
 #include <linux/mm_types.h>
 #include <linux/pgtable.h>
 
+struct damon_access_report;
+struct damon_target;
 struct damon_tlb_batch;
 
 struct folio *damon_get_folio(unsigned long pfn);
@@ -49,5 +51,8 @@ void damon_tlb_batch_free(struct damon_tlb_batch *batch);
 void damon_tlb_batch_add(struct damon_tlb_batch *batch, struct mm_struct *mm,
 			 unsigned long addr, unsigned int shift);
 void damon_tlb_batch_flush(struct damon_tlb_batch *batch);
+
+bool damon_pa_eligible_report(const struct damon_access_report *report,
+			      struct damon_target *t);
 
 #endif	/* _MM_DAMON_OPS_COMMON_H */

@@ -224,6 +224,7 @@ static const struct damon_operations damon_pa_ops = {
 	.init = damon_pa_init,
 	.prepare_access_checks = damon_pa_prepare_access_checks,
 	.check_accesses = damon_pa_check_accesses,
+	.eligible_report = damon_pa_eligible_report,
 	.cleanup = damon_pa_cleanup,
 };
 

@@ -468,6 +468,26 @@ static bool damon_va_target_valid(struct damon_target *t)
 	return valid;
 }
 
+/*
+ * A report concerns a target if it is about an address in the target's
+ * address space.  Only the pointers are compared: the report holds no
+ * reference, and an address space that is gone matches no live process.
+ */
+static bool damon_va_eligible_report(const struct damon_access_report *report,
+				     struct damon_target *t)
+{
+	struct task_struct *task;
+	bool eligible;
+
+	if (!report->mm || !t->pid)
+		return false;
+	rcu_read_lock();
+	task = pid_task(t->pid, PIDTYPE_PID);
+	eligible = task && READ_ONCE(task->mm) == report->mm;
+	rcu_read_unlock();
+	return eligible;
+}
+
 static const struct damon_operations damon_va_ops = {
 	.id = DAMON_OPS_VADDR,
 	.init = damon_va_init,
@@ -475,6 +495,7 @@ static const struct damon_operations damon_va_ops = {
 	.prepare_access_checks = damon_va_prepare_access_checks,
 	.check_accesses = damon_va_check_accesses,
 	.target_valid = damon_va_target_valid,
+	.eligible_report = damon_va_eligible_report,
 	.cleanup = damon_va_cleanup,
 };
 
@@ -485,6 +506,7 @@ static const struct damon_operations damon_fva_ops = {
 	.prepare_access_checks = damon_va_prepare_access_checks,
 	.check_accesses = damon_va_check_accesses,
 	.target_valid = damon_va_target_valid,
+	.eligible_report = damon_va_eligible_report,
 	.cleanup = damon_va_cleanup,
 };
 
