@@ -395,13 +395,15 @@ int damon_set_report_filter(struct damon_ctx *ctx,
  * @claim:	Whether the fault on a page of @folio is DAMON's: true if
  *		@folio is one that paddr_fault samples at the moment.  Called
  *		with the page table lock held; must not sleep.
- * @report:	Report the access of a fault that @claim took: the page at
- *		@pfn, by @cpu, a write if @write.  Called in the faulting
+ * @report:	Report the access of a fault that @claim took: @nr_pages
+ *		pages from @pfn (a huge page mapped by a PMD is accessed as
+ *		a whole), by @cpu, a write if @write.  Called in the faulting
  *		task once the page table lock is dropped; may sleep.
  */
 struct damon_fault_hook {
 	bool (*claim)(struct folio *folio);
-	void (*report)(unsigned long pfn, unsigned int cpu, bool write);
+	void (*report)(unsigned long pfn, unsigned long nr_pages,
+		       unsigned int cpu, bool write);
 };
 
 int damon_fault_hook_register(const struct damon_fault_hook *hook);
@@ -422,7 +424,7 @@ struct damon_fault {
 
 bool damon_fault_claim(struct damon_fault *fault, struct folio *folio);
 void damon_fault_done(struct damon_fault *fault, unsigned long pfn,
-		      bool write);
+		      unsigned long nr_pages, bool write);
 
 #else	/* CONFIG_DAMON_PADDR_FAULT */
 
@@ -436,7 +438,8 @@ static inline bool damon_fault_claim(struct damon_fault *fault,
 }
 
 static inline void damon_fault_done(struct damon_fault *fault,
-				    unsigned long pfn, bool write)
+				    unsigned long pfn, unsigned long nr_pages,
+				    bool write)
 {
 }
 

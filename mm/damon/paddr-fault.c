@@ -525,12 +525,17 @@ static bool damon_pf_claim(struct folio *folio)
 	return xa_load(&damon_pf_sampled, folio_pfn(folio));
 }
 
-/* The fault hook: the faulting task, once the page table lock is dropped. */
-static void damon_pf_report(unsigned long pfn, unsigned int cpu, bool write)
+/*
+ * The fault hook: the faulting task, once the page table lock is dropped.
+ * A huge page mapped by a PMD counts as accessed as a whole, as its
+ * Accessed bit would say: one translation covers all of it.
+ */
+static void damon_pf_report(unsigned long pfn, unsigned long nr_pages,
+			    unsigned int cpu, bool write)
 {
 	struct damon_access_report report = {
 		.addr = PFN_PHYS(pfn),
-		.size = PAGE_SIZE,
+		.size = nr_pages << PAGE_SHIFT,
 		.cpu = cpu,
 		.write = write,
 	};
