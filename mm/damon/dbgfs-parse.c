@@ -12,6 +12,7 @@
  * returns -EINVAL without giving anything back.
  */
 
+#include <linux/cpumask.h>
 #include <linux/ctype.h>
 #include <linux/kstrtox.h>
 #include <linux/minmax.h>
@@ -148,30 +149,37 @@ static int dbgfs_has_duplicates(const int *nums, unsigned int nr, bool *dup)
 
 /**
  * damon_dbgfs_parse_targets() - Parse what is written to ``target_ids``.
- * @buf:	Process ids, or the keyword ``paddr``.
- * @paddr:	Set to whether the physical address space was chosen.
+ * @buf:	Process ids, or the keyword ``paddr`` or ``paddr_fault``.
+ * @ops:	Set to the operations set chosen: DAMON_OPS_VADDR for process
+ *		ids, DAMON_OPS_PADDR or DAMON_OPS_PADDR_FAULT for the physical
+ *		address space.
  * @pids:	Set to a kmalloc()ed array of the process ids (NULL if none);
  *		the caller frees it.
  * @nr:		Set to the number of process ids.
  *
  * The list of process ids ends at the first word that is not a decimal
  * number, as it always did on this file: "1 2 abc 4" means "1 2" and
- * "abc" means no target at all.  ``paddr`` must be the only word.  A lone
- * -1, which is how the physical address space reads back, means ``paddr``
- * too.  Other numbers must be positive, and none may appear twice.
+ * "abc" means no target at all.  A keyword must be the only word.  A lone
+ * -1, which is how the physical address space of ``paddr`` reads back,
+ * means ``paddr`` too.  Other numbers must be positive, and none may
+ * appear twice.
  *
  * Return: 0, -EINVAL, or -ENOMEM; on error nothing is returned.
  */
-int damon_dbgfs_parse_targets(char *buf, bool *paddr, int **pids,
-			      unsigned int *nr)
+int damon_dbgfs_parse_targets(char *buf, enum damon_ops_id *ops,
+			      int **pids, unsigned int *nr)
 {
 	unsigned int max = dbgfs_count_words(buf), n = 0, i;
 	char *word = dbgfs_next_word(&buf);
+	enum damon_ops_id phys_ops = DAMON_OPS_PADDR;
 	int *out = NULL;
 	bool dup;
 	int err;
 
-	if (word && !strcmp(word, "paddr")) {
+	if (word && !strcmp(word, "paddr_fault"))
+		phys_ops = DAMON_OPS_PADDR_FAULT;
+	if (word && (phys_ops == DAMON_OPS_PADDR_FAULT ||
+		     !strcmp(word, "paddr"))) {
 		if (!dbgfs_only_spaces(buf))
 			return -EINVAL;
 		goto phys;
@@ -209,7 +217,7 @@ int damon_dbgfs_parse_targets(char *buf, bool *paddr, int **pids,
 		kfree(out);
 		out = NULL;
 	}
-	*paddr = false;
+	*ops = DAMON_OPS_VADDR;
 	*pids = out;
 	*nr = n;
 	return 0;
@@ -217,7 +225,7 @@ fail:
 	kfree(out);
 	return err == -ENOMEM ? err : -EINVAL;
 phys:
-	*paddr = true;
+	*ops = phys_ops;
 	*pids = NULL;
 	*nr = 0;
 	return 0;
@@ -433,6 +441,56 @@ int damon_dbgfs_parse_ctx_name(char *buf, const char **name)
 }
 
 /**
+ * damon_dbgfs_parse_report_filters() - Parse what is written to
+ *					``report_filters``.
+ * @buf:	The words "write_only=<boolean>" and "cpus=<CPU list>", in
+ *		any order, each at most once.
+ * @filter:	Where to store the result.
+ *
+ * write_only takes what kstrtobool() takes (1/0, y/n, on/off).  The CPU
+ * list is in the kernel's cpulist format ("0-2,5"), or "all" for no CPU
+ * filter; it must name only CPUs this machine can have, and at least one.
+ * A word left out means no filter of its kind, so an empty input means no
+ * filter at all.
+ *
+ * Return: 0, or -EINVAL leaving @filter untouched.
+ */
+int damon_dbgfs_parse_report_filters(char *buf,
+				     struct damon_report_filter *filter)
+{
+	struct damon_report_filter new = {};
+	bool has_write = false, has_cpus = false;
+	char *word;
+
+	while ((word = dbgfs_next_word(&buf))) {
+		size_t write_len = str_has_prefix(word, "write_only=");
+		size_t cpus_len = str_has_prefix(word, "cpus=");
+
+		if (write_len) {
+			if (has_write ||
+			    kstrtobool(word + write_len, &new.writes_only))
+				return -EINVAL;
+			has_write = true;
+		} else if (cpus_len) {
+			if (has_cpus)
+				return -EINVAL;
+			has_cpus = true;
+			if (!strcmp(word + cpus_len, "all"))
+				continue;
+			new.filter_cpus = true;
+			if (cpulist_parse(word + cpus_len, &new.cpus))
+				return -EINVAL;
+		} else {
+			return -EINVAL;
+		}
+	}
+	if (damon_report_filter_check(&new))
+		return -EINVAL;
+	*filter = new;
+	return 0;
+}
+
+/**
  * damon_dbgfs_format_attrs() - The text ``attrs`` reads.
  * @buf:	Where to write.
  * @size:	Size of @buf.
@@ -528,4 +586,25 @@ size_t damon_dbgfs_format_init_regions(char *buf, size_t size,
 				 ids[regions[i].target], regions[i].ar.start,
 				 regions[i].ar.end);
 	return len;
+}
+
+/**
+ * damon_dbgfs_format_report_filters() - The text ``report_filters`` reads.
+ * @buf:	Where to write.
+ * @size:	Size of @buf.
+ * @f:		The filter.
+ *
+ * Both words, always: "write_only=<0|1> cpus=<CPU list|all>", then a
+ * newline, which can be written back as it is.
+ *
+ * Return: the number of bytes written, without a terminating NUL.
+ */
+size_t damon_dbgfs_format_report_filters(char *buf, size_t size,
+					 const struct damon_report_filter *f)
+{
+	if (!f->filter_cpus)
+		return scnprintf(buf, size, "write_only=%d cpus=all\n",
+				 f->writes_only);
+	return scnprintf(buf, size, "write_only=%d cpus=%*pbl\n",
+			 f->writes_only, cpumask_pr_args(&f->cpus));
 }

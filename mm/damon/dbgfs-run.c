@@ -93,13 +93,15 @@ static int dbgfs_build_ctx(struct damon_dbgfs_ctx *dctx)
 	 * Nothing finds the physical address ranges to monitor by itself:
 	 * without init_regions there would be nothing to do.
 	 */
-	if (!set->nr_targets || (set->paddr && !set->nr_regions))
+	if (!set->nr_targets || (damon_dbgfs_paddr(set) && !set->nr_regions))
 		return -EINVAL;
-	err = damon_select_ops(ctx, set->paddr ? DAMON_OPS_PADDR :
-			       DAMON_OPS_VADDR);
+	err = damon_select_ops(ctx, set->ops);
 	if (err)
 		return err;
 	err = damon_set_attrs(ctx, &set->attrs);
+	if (err)
+		return err;
+	err = damon_set_report_filter(ctx, &set->filter);
 	if (err)
 		return err;
 	for (i = 0; i < set->nr_targets; i++) {

@@ -51,7 +51,7 @@ static struct dentry *dbgfs_root;
 static const char * const dbgfs_root_names[] = {
 	"attrs", "target_ids", "pids", "init_regions", "record",
 	"kdamond_pid", "monitor_on", "monitor_on_DEPRECATED", "mk_contexts",
-	"rm_contexts",
+	"rm_contexts", "report_filters",
 };
 
 /* Contexts */
@@ -446,9 +446,12 @@ static size_t dbgfs_targets_size(struct damon_dbgfs_ctx *dctx)
 	return damon_dbgfs_targets_text_size(dctx->set.nr_targets);
 }
 
+/* paddr_fault reads back as its keyword, so that it can be written back. */
 static size_t dbgfs_targets_format(struct damon_dbgfs_ctx *dctx, char *buf,
 				   size_t size)
 {
+	if (dctx->set.ops == DAMON_OPS_PADDR_FAULT && dctx->set.nr_targets)
+		return scnprintf(buf, size, "paddr_fault\n");
 	return damon_dbgfs_format_targets(buf, size, dctx->set.ids,
 					  dctx->set.nr_targets);
 }
@@ -458,17 +461,18 @@ static size_t dbgfs_targets_format(struct damon_dbgfs_ctx *dctx, char *buf,
  * process (which must exist), then replace the old targets, dropping their
  * references, and the initial regions, which named the old targets.
  */
-static int dbgfs_set_targets(struct damon_dbgfs_ctx *dctx, bool paddr,
-			     const int *nums, unsigned int nr)
+static int dbgfs_set_targets(struct damon_dbgfs_ctx *dctx,
+			     enum damon_ops_id ops, const int *nums,
+			     unsigned int nr)
 {
+	bool paddr = ops != DAMON_OPS_VADDR;
 	struct pid **pids = NULL;
 	unsigned int i;
 	long *ids;
 
 	if (paddr)
 		nr = 1;
-	if (nr && !damon_is_registered_ops(paddr ? DAMON_OPS_PADDR :
-					   DAMON_OPS_VADDR))
+	if (nr && !damon_is_registered_ops(ops))
 		return -EINVAL;
 	ids = kmalloc_array(max(nr, 1U), sizeof(*ids), GFP_KERNEL);
 	if (!ids)
@@ -496,7 +500,7 @@ static int dbgfs_set_targets(struct damon_dbgfs_ctx *dctx, bool paddr,
 	kvfree(dctx->set.regions);
 	dctx->set.regions = NULL;
 	dctx->set.nr_regions = 0;
-	dctx->set.paddr = paddr;
+	dctx->set.ops = ops;
 	dctx->set.ids = ids;
 	dctx->set.pids = pids;
 	dctx->set.nr_targets = nr;
@@ -505,15 +509,15 @@ static int dbgfs_set_targets(struct damon_dbgfs_ctx *dctx, bool paddr,
 
 static int dbgfs_targets_apply(struct damon_dbgfs_ctx *dctx, char *buf)
 {
+	enum damon_ops_id ops;
 	unsigned int nr;
-	bool paddr;
 	int *nums;
 	int err;
 
-	err = damon_dbgfs_parse_targets(buf, &paddr, &nums, &nr);
+	err = damon_dbgfs_parse_targets(buf, &ops, &nums, &nr);
 	if (err)
 		return err;
-	err = dbgfs_set_targets(dctx, paddr, nums, nr);
+	err = dbgfs_set_targets(dctx, ops, nums, nr);
 	kfree(nums);
 	return err;
 }
@@ -647,6 +651,47 @@ static ssize_t dbgfs_record_write(struct file *file, const char __user *ubuf,
 	return dbgfs_write(file, ubuf, count, ppos, &dbgfs_record_writer);
 }
 
+/* report_filters */
+
+static size_t dbgfs_report_filters_size(struct damon_dbgfs_ctx *dctx)
+{
+	/* "write_only=0 cpus=" and the longest CPU list, "0,2,4,...". */
+	return 32 + 6 * nr_cpu_ids;
+}
+
+static size_t dbgfs_report_filters_format(struct damon_dbgfs_ctx *dctx,
+					  char *buf, size_t size)
+{
+	return damon_dbgfs_format_report_filters(buf, size, &dctx->set.filter);
+}
+
+static int dbgfs_report_filters_apply(struct damon_dbgfs_ctx *dctx, char *buf)
+{
+	return damon_dbgfs_parse_report_filters(buf, &dctx->set.filter);
+}
+
+static ssize_t dbgfs_report_filters_read(struct file *file, char __user *ubuf,
+					 size_t count, loff_t *ppos)
+{
+	return dbgfs_read(file, ubuf, count, ppos, dbgfs_report_filters_size,
+			  dbgfs_report_filters_format);
+}
+
+static const struct dbgfs_writer dbgfs_report_filters_writer = {
+	.max = DAMON_DBGFS_SMALL_INPUT_MAX,
+	.idle = true,
+	.settings = true,
+	.apply = dbgfs_report_filters_apply,
+};
+
+static ssize_t dbgfs_report_filters_write(struct file *file,
+					  const char __user *ubuf, size_t count,
+					  loff_t *ppos)
+{
+	return dbgfs_write(file, ubuf, count, ppos,
+			   &dbgfs_report_filters_writer);
+}
+
 /* kdamond_pid */
 
 static size_t dbgfs_kdamond_pid_format(struct damon_dbgfs_ctx *dctx,
@@ -735,6 +780,8 @@ DBGFS_FOPS(dbgfs_attrs_fops, dbgfs_attrs_read, dbgfs_attrs_write);
 DBGFS_FOPS(dbgfs_targets_fops, dbgfs_targets_read, dbgfs_targets_write);
 DBGFS_FOPS(dbgfs_regions_fops, dbgfs_regions_read, dbgfs_regions_write);
 DBGFS_FOPS(dbgfs_record_fops, dbgfs_record_read, dbgfs_record_write);
+DBGFS_FOPS(dbgfs_report_filters_fops, dbgfs_report_filters_read,
+	   dbgfs_report_filters_write);
 DBGFS_FOPS(dbgfs_kdamond_pid_fops, dbgfs_kdamond_pid_read, NULL);
 DBGFS_FOPS(dbgfs_monitor_on_fops, dbgfs_monitor_on_read,
 	   dbgfs_monitor_on_write);
@@ -751,6 +798,7 @@ static void dbgfs_create_ctx_files(struct damon_dbgfs_ctx *dctx)
 		{ "pids", 0600, &dbgfs_targets_fops },
 		{ "init_regions", 0600, &dbgfs_regions_fops },
 		{ "record", 0600, &dbgfs_record_fops },
+		{ "report_filters", 0600, &dbgfs_report_filters_fops },
 		{ "kdamond_pid", 0400, &dbgfs_kdamond_pid_fops },
 	};
 	unsigned int i;

@@ -45,8 +45,8 @@ struct damon_dbgfs_region {
 
 /* Parsers: each takes a NUL-terminated, writable copy of the input. */
 int damon_dbgfs_parse_attrs(char *buf, struct damon_attrs *attrs);
-int damon_dbgfs_parse_targets(char *buf, bool *paddr, int **pids,
-			      unsigned int *nr);
+int damon_dbgfs_parse_targets(char *buf, enum damon_ops_id *ops,
+			      int **pids, unsigned int *nr);
 int damon_dbgfs_parse_init_regions(char *buf, const long *ids,
 				   unsigned int nr_targets,
 				   struct damon_dbgfs_region **regions,
@@ -55,6 +55,8 @@ int damon_dbgfs_parse_on_off(char *buf, bool *on);
 int damon_dbgfs_parse_record(char *buf, unsigned long *size,
 			     const char **path);
 int damon_dbgfs_parse_ctx_name(char *buf, const char **name);
+int damon_dbgfs_parse_report_filters(char *buf,
+				     struct damon_report_filter *filter);
 
 /* Formatters: write at most @size bytes and return how many were used. */
 size_t damon_dbgfs_format_attrs(char *buf, size_t size,
@@ -67,6 +69,8 @@ size_t damon_dbgfs_format_init_regions(char *buf, size_t size,
 				       const long *ids,
 				       const struct damon_dbgfs_region *regions,
 				       unsigned int nr);
+size_t damon_dbgfs_format_report_filters(char *buf, size_t size,
+					 const struct damon_report_filter *f);
 
 /**
  * struct damon_dbgfs_record - Recording of one context's results to a file.
@@ -100,7 +104,9 @@ void damon_dbgfs_record_close(struct damon_dbgfs_record *rec);
 /**
  * struct damon_dbgfs_settings - What the files of a context set.
  * @attrs:	The monitoring attributes.
- * @paddr:	Whether the target is the physical address space.
+ * @ops:	The operations set: DAMON_OPS_VADDR for processes, or
+ *		DAMON_OPS_PADDR or DAMON_OPS_PADDR_FAULT for the physical
+ *		address space.
  * @nr_targets:	The number of targets.
  * @ids:	The target ids as they read back: pids, or -1 for paddr.
  * @pids:	Counted references to the target processes; NULL for paddr.
@@ -108,10 +114,11 @@ void damon_dbgfs_record_close(struct damon_dbgfs_record *rec);
  * @nr_regions:	How many regions @regions holds.
  * @rec_size:	The record buffer size; 0 when not recording.
  * @rec_path:	The record file's path, or NULL.
+ * @filter:	Which access reports count (``report_filters``).
  */
 struct damon_dbgfs_settings {
 	struct damon_attrs attrs;
-	bool paddr;
+	enum damon_ops_id ops;
 	unsigned int nr_targets;
 	long *ids;
 	struct pid **pids;
@@ -119,6 +126,7 @@ struct damon_dbgfs_settings {
 	unsigned int nr_regions;
 	unsigned long rec_size;
 	char *rec_path;
+	struct damon_report_filter filter;
 };
 
 /**
@@ -144,6 +152,12 @@ struct damon_dbgfs_ctx {
 	struct damon_dbgfs_settings set;
 	struct damon_dbgfs_record rec;
 };
+
+/* Whether @set monitors the physical address space. */
+static inline bool damon_dbgfs_paddr(const struct damon_dbgfs_settings *set)
+{
+	return set->ops != DAMON_OPS_VADDR;
+}
 
 /* Starting and stopping the contexts of a list (dbgfs-run.c). */
 bool damon_dbgfs_running(struct list_head *ctxs);

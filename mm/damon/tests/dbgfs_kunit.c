@@ -66,13 +66,14 @@ static void damon_dbgfs_test_attrs(struct kunit *test)
 
 /* Parse @s as target_ids; fail the test unless that returns @err. */
 static unsigned int dbgfs_test_targets(struct kunit *test, const char *s,
-				       int err, bool *paddr, int **pids)
+				       int err, enum damon_ops_id *ops,
+				       int **pids)
 {
 	unsigned int nr = 0;
 	int ret;
 
 	*pids = NULL;
-	ret = damon_dbgfs_parse_targets(dbgfs_test_buf(test, s), paddr, pids,
+	ret = damon_dbgfs_parse_targets(dbgfs_test_buf(test, s), ops, pids,
 					&nr);
 	KUNIT_EXPECT_EQ_MSG(test, ret, err, "input \"%s\"", s);
 	if (!ret && *pids)
@@ -86,16 +87,17 @@ static void damon_dbgfs_test_targets(struct kunit *test)
 {
 	static const char * const bad[] = {
 		"paddr 1", "paddr paddr", "0", "1 0", "-2", "1 -1", "1 2 1",
-		"12345678901", "1 99999999999",
+		"12345678901", "1 99999999999", "paddr_fault 1",
+		"paddr paddr_fault",
 	};
 	static const char trailing_nul[] = "42\0 43";
+	enum damon_ops_id paddr;
 	unsigned int i;
-	bool paddr;
 	int *pids;
 
 	KUNIT_ASSERT_EQ(test, dbgfs_test_targets(test, "1 2 3 4\n", 0, &paddr,
 						 &pids), 4U);
-	KUNIT_EXPECT_FALSE(test, paddr);
+	KUNIT_EXPECT_EQ(test, paddr, DAMON_OPS_VADDR);
 	KUNIT_EXPECT_EQ(test, pids[0], 1);
 	KUNIT_EXPECT_EQ(test, pids[3], 4);
 
@@ -112,7 +114,7 @@ static void damon_dbgfs_test_targets(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, pids);
 	KUNIT_EXPECT_EQ(test, dbgfs_test_targets(test, "", 0, &paddr, &pids),
 			0U);
-	KUNIT_EXPECT_FALSE(test, paddr);
+	KUNIT_EXPECT_EQ(test, paddr, DAMON_OPS_VADDR);
 
 	/* Input ends at a NUL byte, as when a whole buffer is written. */
 	KUNIT_ASSERT_EQ(test, dbgfs_test_targets(test, trailing_nul, 0, &paddr,
@@ -121,12 +123,16 @@ static void damon_dbgfs_test_targets(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, dbgfs_test_targets(test, "paddr\n", 0, &paddr,
 						 &pids), 0U);
-	KUNIT_EXPECT_TRUE(test, paddr);
+	KUNIT_EXPECT_EQ(test, paddr, DAMON_OPS_PADDR);
 	KUNIT_EXPECT_NULL(test, pids);
 	/* -1 is how the physical address space reads back. */
 	KUNIT_EXPECT_EQ(test, dbgfs_test_targets(test, " -1 ", 0, &paddr,
 						 &pids), 0U);
-	KUNIT_EXPECT_TRUE(test, paddr);
+	KUNIT_EXPECT_EQ(test, paddr, DAMON_OPS_PADDR);
+	KUNIT_EXPECT_EQ(test, dbgfs_test_targets(test, "paddr_fault\n", 0,
+						 &paddr, &pids), 0U);
+	KUNIT_EXPECT_EQ(test, paddr, DAMON_OPS_PADDR_FAULT);
+	KUNIT_EXPECT_NULL(test, pids);
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		dbgfs_test_targets(test, bad[i], -EINVAL, &paddr, &pids);
@@ -433,10 +439,67 @@ static void damon_dbgfs_test_record_snapshot(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec.err, -EBADF);
 }
 
+/* Parse @s as report_filters and format the result back into @out. */
+static int dbgfs_test_filters(struct kunit *test, const char *s,
+			      struct damon_report_filter *filter, char *out,
+			      size_t size)
+{
+	int err;
+
+	err = damon_dbgfs_parse_report_filters(dbgfs_test_buf(test, s),
+					       filter);
+	damon_dbgfs_format_report_filters(out, size, filter);
+	return err;
+}
+
+static void damon_dbgfs_test_report_filters(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"write_only", "write_only=", "write_only=2", "cpus=",
+		"cpus=x", "cpus=0 cpus=0", "write_only=1 write_only=1",
+		"writes", "cpus=0-", "cpus=99999",
+	};
+	struct damon_report_filter filter = {};
+	char out[64];
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, dbgfs_test_filters(test, "", &filter, out,
+						 sizeof(out)), 0);
+	KUNIT_EXPECT_STREQ(test, out, "write_only=0 cpus=all\n");
+	KUNIT_EXPECT_EQ(test, dbgfs_test_filters(test, " cpus=0\nwrite_only=Y",
+						 &filter, out, sizeof(out)),
+			0);
+	KUNIT_EXPECT_STREQ(test, out, "write_only=1 cpus=0\n");
+	KUNIT_EXPECT_TRUE(test, filter.filter_cpus);
+	KUNIT_EXPECT_TRUE(test, filter.writes_only);
+	/* What reads back can be written back. */
+	KUNIT_EXPECT_EQ(test, dbgfs_test_filters(test, out, &filter, out,
+						 sizeof(out)), 0);
+	KUNIT_EXPECT_STREQ(test, out, "write_only=1 cpus=0\n");
+	KUNIT_EXPECT_EQ(test, dbgfs_test_filters(test, "cpus=all write_only=0",
+						 &filter, out, sizeof(out)),
+			0);
+	KUNIT_EXPECT_FALSE(test, filter.filter_cpus);
+
+	/* A CPU this machine cannot have is refused. */
+	snprintf(out, sizeof(out), "cpus=0,%u", nr_cpu_ids);
+	KUNIT_EXPECT_EQ(test, dbgfs_test_filters(test, out, &filter, out,
+						 sizeof(out)), -EINVAL);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, dbgfs_test_filters(test, bad[i],
+							     &filter, out,
+							     sizeof(out)),
+				    -EINVAL, "input \"%s\"", bad[i]);
+		/* A refused input leaves the previous value. */
+		KUNIT_EXPECT_STREQ(test, out, "write_only=0 cpus=all\n");
+	}
+}
+
 static struct kunit_case damon_dbgfs_cases[] = {
 	KUNIT_CASE(damon_dbgfs_test_attrs),
 	KUNIT_CASE(damon_dbgfs_test_targets),
 	KUNIT_CASE(damon_dbgfs_test_format_targets),
+	KUNIT_CASE(damon_dbgfs_test_report_filters),
 	KUNIT_CASE(damon_dbgfs_test_init_regions),
 	KUNIT_CASE(damon_dbgfs_test_on_off),
 	KUNIT_CASE(damon_dbgfs_test_record),
