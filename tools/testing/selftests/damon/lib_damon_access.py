@@ -68,16 +68,21 @@ class Workload:
 
     def hot_pfns(self):
         """The page frame numbers of the hot set, from /proc/pid/pagemap."""
-        page = os.sysconf('SC_PAGESIZE')
-        start, end = self.hot
-        pfns = []
-        with open('/proc/%d/pagemap' % self.pid, 'rb') as f:
-            f.seek(start // page * 8)
-            data = f.read((end - start) // page * 8)
-        for (entry,) in struct.iter_unpack('=Q', data):
-            if entry >> 63:
-                pfns.append(entry & ((1 << 55) - 1))
-        return pfns
+        return pfns_of(self.pid, *self.hot)
+
+
+def pfns_of(pid, start, end):
+    """The frame numbers of the present pages of [start, end) in process
+    pid, from /proc/<pid>/pagemap (which shows them to root only)."""
+    page = os.sysconf('SC_PAGESIZE')
+    pfns = []
+    with open('/proc/%d/pagemap' % pid, 'rb') as f:
+        f.seek(start // page * 8)
+        data = f.read((end - start) // page * 8)
+    for (entry,) in struct.iter_unpack('=Q', data):
+        if entry >> 63:
+            pfns.append(entry & ((1 << 55) - 1))
+    return pfns
 
 
 class AggregationTrace:

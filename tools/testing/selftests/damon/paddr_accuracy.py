@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Does paddr find a process's hot set in physical memory?
+"""Does paddr (or paddr_fault) find a process's hot set in physical memory?
 
 First the idle guest is monitored over its largest System RAM range to see
 how many bytes it keeps busy by itself.  Then hot_set_workload keeps
@@ -12,6 +12,7 @@ the hot set plus the most the idle guest showed.
 
 Monitors with at least 100 regions rather than the default 10 (see ATTRS).
 Arguments: THP modes to run with (default: "always never").
+paddr_fault_accuracy.py runs the same with the paddr_fault operations set.
 Environment: DAMON_TEST_SECONDS (monitoring time per run, default 10);
 DAMON_TEST_ATTRS (the attrs file's content).
 """
@@ -42,11 +43,12 @@ MIN_GOOD = 0.9
 MIB = 1 << 20
 
 
-def monitor(d, seconds, ram):
-    """Monitor physical memory; return the aggregations after the first
-    second of monitoring time."""
+def monitor(d, seconds, ram, ops='paddr'):
+    """Monitor physical memory with the operations set ops (paddr or
+    paddr_fault); return the aggregations after the first second of
+    monitoring time."""
     d.write('attrs', ATTRS)
-    d.write('target_ids', 'paddr')
+    d.write('target_ids', ops)
     d.write('init_regions', '-1 %d %d' % ram)
     trace = AggregationTrace()
     d.write('monitor_on', 'on')
@@ -59,23 +61,23 @@ def monitor(d, seconds, ram):
     return [regions for _, _, regions in snaps[SKIP:]]
 
 
-def idle_baseline(d, seconds, ram):
+def idle_baseline(d, seconds, ram, ops='paddr'):
     page = os.sysconf('SC_PAGESIZE')
     sizes = [paddr_scores(regions, [], page)[1]
-             for regions in monitor(d, seconds, ram)]
+             for regions in monitor(d, seconds, ram, ops)]
     print('idle guest: accessed median %.1f MiB, max %.1f MiB' %
           (statistics.median(sizes) / MIB, max(sizes) / MIB))
     return max(sizes)
 
 
-def run(d, mode, seconds, ram, idle):
+def run(d, mode, seconds, ram, idle, ops='paddr'):
     if set_thp(mode) is None and mode != 'never':
         return None
     page = os.sysconf('SC_PAGESIZE')
     wl = Workload()
     try:
         pfns = wl.hot_pfns()
-        aggrs = monitor(d, seconds, ram)
+        aggrs = monitor(d, seconds, ram, ops)
         moved = set(pfns) != set(wl.hot_pfns())
     finally:
         wl.stop()
@@ -101,21 +103,21 @@ def run(d, mode, seconds, ram, idle):
     return share
 
 
-def main():
+def main(ops='paddr'):
     modes = sys.argv[1:] or ['always', 'never']
     seconds = float(os.environ.get('DAMON_TEST_SECONDS', '10'))
     d = Dbgfs.setup()
-    if d.try_write('target_ids', 'paddr') is not None:
-        skip('no paddr operations set')
+    if d.try_write('target_ids', ops) is not None:
+        skip('no %s operations set' % ops)
     if not workload_path():
         skip('hot_set_workload is not built')
     ram = largest_ram()
-    idle = idle_baseline(d, seconds, ram)
+    idle = idle_baseline(d, seconds, ram, ops)
     old_thp = set_thp('never')
     failed = []
     try:
         for mode in modes:
-            share = run(d, mode, seconds, ram, idle)
+            share = run(d, mode, seconds, ram, idle, ops)
             if share is not None and share < MIN_GOOD:
                 failed.append('THP %s: only %s of the aggregations good' %
                               (mode, percent(share)))
@@ -125,7 +127,7 @@ def main():
     d.check_no_splat()
     if failed:
         fail('; '.join(failed))
-    print('PASS: paddr finds the hot set')
+    print('PASS: %s finds the hot set' % ops)
     return KSFT_PASS
 
 
