@@ -138,8 +138,9 @@ st_damo() {
 		echo 0 0 1
 		return
 	fi
-	(cd "$repo" && python3 -m unittest discover -s tools/damon/tests 2>&1) \
-		> "$logs/damo.out"
+	# -t names the top so that the count is the same from any directory.
+	python3 -m unittest discover -s "$repo/tools/damon/tests" \
+		-t "$repo/tools/damon" > "$logs/damo.out" 2>&1
 	tail -5 "$logs/damo.out" >&2
 	python3 "$repo/dev/count.py" unittest "$logs/damo.out"
 }

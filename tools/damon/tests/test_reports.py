@@ -5,8 +5,8 @@ import os
 import shutil
 import unittest
 
-import testutil
-from testutil import KNOWN, MULTI, run_damo
+import support
+from support import KNOWN, MULTI, run_damo
 from damolib import heats, recfile
 
 RAW = """\
@@ -76,7 +76,7 @@ def heat_text(rows, t0=0, a0=0):
     return ''.join('%d %d %.3f\n' % (t + t0, a + a0, v) for t, a, v in rows)
 
 
-class ReportTest(testutil.TempDirTest):
+class ReportTest(support.TempDirTest):
     def setUp(self):
         super().setUp()
         self.rec = self.path('damon.data')
@@ -98,7 +98,7 @@ class ReportTest(testutil.TempDirTest):
         for version, magic in ((1, False), (1, True)):
             recfile.write(self.rec, KNOWN, version, magic)
             self.assertEqual(self.report('raw').split('\n', 1)[1], body)
-        self.write('damon.data', '\n'.join(testutil.trace_lines(KNOWN)))
+        self.write('damon.data', '\n'.join(support.trace_lines(KNOWN)))
         out = self.report('raw')
         self.assertIn('tracepoint text', out.split('\n', 1)[0])
         self.assertEqual(out.split('\n', 1)[1], body)
@@ -152,7 +152,7 @@ class ReportTest(testutil.TempDirTest):
         self.assertEqual(len(out.splitlines()), 4)
 
 
-class MultiTargetTest(testutil.TempDirTest):
+class MultiTargetTest(support.TempDirTest):
     def setUp(self):
         super().setUp()
         self.rec = self.path('multi.data')
@@ -190,13 +190,13 @@ S1 = 1000000000
 
 class DefaultRangeTest(unittest.TestCase):
     def test_busiest_range_wins(self):
-        snaps = [testutil.snap(1, (1, [(0, 1 << 20, 0), (1 << 20, 2 << 20, 0),
+        snaps = [support.snap(1, (1, [(0, 1 << 20, 0), (1 << 20, 2 << 20, 0),
                                        (1 << 40, (1 << 40) + 4096, 9)]))]
         self.assertEqual(heats.default_address_range(snaps, 1),
                          (1 << 40, (1 << 40) + 4096, 2))
 
     def test_largest_when_idle(self):
-        snaps = [testutil.snap(1, (1, [(0, 4096, 0),
+        snaps = [support.snap(1, (1, [(0, 4096, 0),
                                        (1 << 40, (1 << 40) + 8192, 0)]))]
         self.assertEqual(heats.default_address_range(snaps, 1)[:2],
                          (1 << 40, (1 << 40) + 8192))
@@ -207,7 +207,7 @@ class DefaultRangeTest(unittest.TestCase):
 
 
 @unittest.skipUnless(shutil.which('gnuplot'), 'gnuplot is not installed')
-class PictureTest(testutil.TempDirTest):
+class PictureTest(support.TempDirTest):
     def setUp(self):
         super().setUp()
         self.rec = self.path('damon.data')
@@ -253,7 +253,7 @@ class PictureTest(testutil.TempDirTest):
         self.assertIn('use a .png, .svg, .pdf or .eps', err)
 
 
-class NoGnuplotTest(testutil.TempDirTest):
+class NoGnuplotTest(support.TempDirTest):
     def test_clear_error(self):
         rec = self.path('damon.data')
         recfile.write(rec, KNOWN)

@@ -3,8 +3,8 @@
 
 import unittest
 
-import testutil
-from testutil import KNOWN, MULTI, S
+import support
+from support import KNOWN, MULTI, S
 from damolib import tracetext
 from damolib.model import Region
 
@@ -35,13 +35,13 @@ class GroupingTest(unittest.TestCase):
         for snaps in (KNOWN, MULTI):
             for style in ('perf', 'tracefs'):
                 rec = tracetext.parse_lines(
-                    testutil.trace_lines(snaps, style))
+                    support.trace_lines(snaps, style))
                 self.assertEqual(rec.snapshots, snaps, style)
                 self.assertIsNone(rec.warning)
 
     def test_lost_events(self):
         """A target's aggregation that stops short is left out."""
-        lines = testutil.trace_lines(KNOWN)
+        lines = support.trace_lines(KNOWN)
         # KNOWN[2] has 3 regions: drop its middle line.
         del lines[5]
         rec = tracetext.parse_lines(lines, 'x')
@@ -51,9 +51,9 @@ class GroupingTest(unittest.TestCase):
     def test_lost_events_same_count(self):
         """Lost tail lines followed by an aggregation with the same number
         of regions are noticed because addresses go backwards."""
-        a = testutil.snap(1 * S, (7, [(0, 10, 1), (10, 20, 2)]))
-        b = testutil.snap(2 * S, (7, [(0, 5, 3), (5, 20, 4)]))
-        lines = testutil.trace_lines([a, b])
+        a = support.snap(1 * S, (7, [(0, 10, 1), (10, 20, 2)]))
+        b = support.snap(2 * S, (7, [(0, 5, 3), (5, 20, 4)]))
+        lines = support.trace_lines([a, b])
         del lines[1]
         rec = tracetext.parse_lines(lines)
         self.assertEqual(rec.snapshots, [b])
@@ -68,7 +68,7 @@ class GroupingTest(unittest.TestCase):
 
     def test_streaming(self):
         asm = tracetext.Assembler()
-        done = [asm.feed(line) for line in testutil.trace_lines(KNOWN)]
+        done = [asm.feed(line) for line in support.trace_lines(KNOWN)]
         done.append(asm.finish())
         self.assertEqual([d for d in done if d], KNOWN)
 
