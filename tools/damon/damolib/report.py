@@ -41,8 +41,7 @@ def load(args):
     rec = recload.load(args.input)
     if rec.warning:
         print('damo: warning: %s' % rec.warning, file=sys.stderr)
-    if not rec.snapshots:
-        raise DamoError('%s holds no snapshots' % args.input)
+    recload.check_usable(rec, args.input)
     return rec
 
 

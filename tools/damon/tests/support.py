@@ -65,8 +65,12 @@ def trace_lines(snapshots, style='perf'):
         for t in s.targets:
             tid = t.target_id & ((1 << 64) - 1)
             for r in t.regions:
-                ev = ('target_id=%d nr_regions=%d %d-%d: %d %d' % (
-                    tid, len(t.regions), r.start, r.end, r.nr_accesses, 3))
+                # No age field when the region has none, as the first
+                # kernels printed it.
+                ev = ('target_id=%d nr_regions=%d %d-%d: %d' % (
+                    tid, len(t.regions), r.start, r.end, r.nr_accesses))
+                if r.age is not None:
+                    ev += ' %d' % r.age
                 if style == 'perf':
                     out.append('       kdamond.0   812 [001] %12s: '
                                'damon:damon_aggregated: %s' % (ts, ev))

@@ -16,13 +16,13 @@ class ParseLineTest(unittest.TestCase):
                 ' 3 5')
         self.assertEqual(tracetext.parse_line(line), (
             124421733000, 0, 10,
-            Region(94549337608192, 94549337874432, 3)))
+            Region(94549337608192, 94549337874432, 3, 5)))
 
     def test_tracefs_line(self):
         line = ('   kdamond.0-1029    [000] ..... 12.5: damon_aggregated: '
                 'target_id=18446744073709551615 nr_regions=1 4096-8192: 0 0')
         self.assertEqual(tracetext.parse_line(line),
-                         (12500000000, -1, 1, Region(4096, 8192, 0)))
+                         (12500000000, -1, 1, Region(4096, 8192, 0, 0)))
 
     def test_other_lines(self):
         for line in ('', '# tracer: nop', 'x 1.0: sched_switch: a=b',
