@@ -97,12 +97,20 @@ class TempDirTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix='damo-test-')
         self.addCleanup(shutil.rmtree, self.tmp, True)
-        # Tests must never see the real kernel's files by accident.
-        for var in ('DAMO_DEBUGFS', 'DAMO_TRACEFS', 'DAMO_SYSFS_ROOT',
-                    'DAMO_PROC_ROOT'):
+        # Tests must never see the real kernel's files by accident (the
+        # machine running them may well have DAMON running): point damo
+        # at empty places unless a test gives its own fake tree.
+        for var, value in (('DAMO_DEBUGFS', 'no-debugfs'),
+                           ('DAMO_TRACEFS', 'no-tracefs'),
+                           ('DAMO_SYSFS_ROOT', 'no-sysfs'),
+                           ('DAMO_PROC_ROOT', None)):
             old = os.environ.pop(var, None)
             if old is not None:
                 self.addCleanup(os.environ.__setitem__, var, old)
+            else:
+                self.addCleanup(os.environ.pop, var, None)
+            if value is not None:
+                os.environ[var] = self.path(value)
 
     def path(self, *parts):
         return os.path.join(self.tmp, *parts)

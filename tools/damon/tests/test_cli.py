@@ -104,14 +104,15 @@ class ErrorTest(support.TempDirTest):
         self.check(base + ['-n', '100', '-m', '10', 'true'], 1,
                    'below the minimum')
         self.check(base + ['--debugfs', self.path('none'), 'true'], 1,
-                   'DAMON debugfs directory %s not found' % self.path(
-                       'none'))
+                   'DAMON not found: neither %s' % self.path(
+                       'no-sysfs', 'kernel', 'mm', 'damon', 'admin'))
         self.check(base[:-2] + ['-o', self.path('no/dir/o'), 'true'], 1,
                    'does not exist')
         self.assertEqual(support.read_tree(dbg), support.DEBUGFS_BEFORE)
 
     def test_record_needs_root(self):
         sysfs, proc = support.make_sysfs(self.tmp)
+        del os.environ['DAMO_DEBUGFS']      # the real one needs root
         with mock.patch('os.geteuid', return_value=1000):
             self.check(['record', '--sysfs-root', sysfs, '--proc-root',
                         proc, 'paddr'], 1, 'needs root')

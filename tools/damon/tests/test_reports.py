@@ -135,20 +135,20 @@ class ReportTest(support.TempDirTest):
 
     def test_heats_averaging(self):
         """Coarser bins average over time and address."""
-        out = self.report('heats', '--tres', '2', '--ares', '2')
+        out = self.report('heats', '--stdout', '--tres', '2', '--ares', '2')
         self.assertEqual(out, heat_text([
             (0, 0, 0.5), (0, 8192, 2),
             (200000000, 0, 3), (200000000, 8192, 3.25)]))
 
     def test_heats_address_range(self):
-        out = self.report('heats', '--tres', '1', '--ares', '1',
-                          '--address_range', '0x3000', '0x4000')
+        out = self.report('heats', '--stdout', '--tres', '1', '--ares',
+                          '1', '--address_range', '0x3000', '0x4000')
         # Over the 400 ms: 4, 0, 3, 5 -> 3.
         self.assertEqual(out, '0 0 3.000\n')
 
     def test_heats_bins_clamped_to_range(self):
-        out = self.report('heats', '--tres', '1', '--ares', '1000',
-                          '--address_range', '0x3000', '0x3004')
+        out = self.report('heats', '--stdout', '--tres', '1', '--ares',
+                          '1000', '--address_range', '0x3000', '0x3004')
         self.assertEqual(len(out.splitlines()), 4)
 
 
@@ -173,7 +173,7 @@ class MultiTargetTest(support.TempDirTest):
     def test_heats_tid(self):
         status, out, err = run_damo(['report', 'heats', '-i', self.rec,
                                      '--tid', '-1', '--tres', '2',
-                                     '--ares', '2'])
+                                     '--ares', '2', '--stdout'])
         self.assertEqual(status, 0, err)
         self.assertEqual(out, heat_text([(0, 0, 0), (0, 8192, 7),
                                          (S1, 0, 2), (S1, 8192, 2)]))
