@@ -13,9 +13,9 @@ more than one)::
 
 Addresses are in hexadecimal (damo 3.x writes them as sizes, "127.000
 TiB", which hides where a region is); --raw_number prints them in
-decimal.  The heatmap line splits the snapshot's address span into 80 columns and
-shows each one's access rate (size-weighted, gaps count as 0) as a digit
-from 0 to 9, relative to the busiest column.  The access rate is
+decimal.  The heatmap line splits the snapshot's address span into 80
+columns and shows each one's access rate (size-weighted, gaps count as
+0) as a digit from 0 to 9, relative to the busiest column.  The access rate is
 nr_accesses out of the samples an aggregation interval holds (aggr /
 sample); the age is in aggregation intervals times the aggregation
 interval.  Where the record does not say its intervals, DAMON's default
