@@ -32,10 +32,10 @@ import tempfile
 import time
 
 from . import backend as backends
-from . import jsonrec, paths as pathmod, recload, report, report_raw
+from . import jsonrec, paths as pathmod, report, report_raw
 from .errors import DamoError
 from .fmt import size_str, time_str
-from .model import Intervals
+from .model import Intervals, Record
 from .tracefs import TraceRecorder
 
 COLUMNS = 80
@@ -140,7 +140,7 @@ def live_snapshot(args, be, paths):
     """One snapshot of the running DAMON, from the tracepoint."""
     fd, tmp = tempfile.mkstemp(prefix='damo-access-')
     os.close(fd)
-    tracer = TraceRecorder(paths.tracefs, tmp)
+    tracer = TraceRecorder(paths.tracefs, tmp, keep=True)
     try:
         tracer.setup()
         deadline = time.monotonic() + args.timeout
@@ -152,10 +152,9 @@ def live_snapshot(args, be, paths):
         if tracer.snapshots < 1:
             raise DamoError('no complete aggregation within %g s '
                             '(--timeout)' % args.timeout)
-        rec = recload.load(tmp)
     finally:
         os.unlink(tmp)
-    rec.snapshots = rec.snapshots[:1]
+    rec = Record(tracer.kept[:1], 'live snapshot')
     cur = be.current()
     if cur:
         rec.intervals = Intervals(cur['sample_us'], cur['aggr_us'],
