@@ -30,19 +30,24 @@ def _paths_options(p):
     pathmod.add_path_options(p, debugfs=True, sysfs=True, proc=True)
 
 
-def add_parsers(subparsers):
+def _with_target(subparsers, name, func, help_text, description):
     p = subparsers.add_parser(
-        'start', help='start monitoring and leave it running',
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description='Start DAMON for TARGET (paddr, a pid, or a command '
-        'to start) and exit, leaving it running.  "damo status" shows it, '
-        '"damo record" (without TARGET) records it, "damo stop" stops '
-        'it.  Options may come before or after TARGET, as for "damo '
-        'record".')
+        name, help=help_text, description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('target', nargs='*', metavar='TARGET')
     damon_args.add_options(p)
     _paths_options(p)
-    p.set_defaults(func=run_start, split_target=True)
+    p.set_defaults(func=func, split_target=True)
+
+
+def add_parsers(subparsers):
+    _with_target(
+        subparsers, 'start', run_start,
+        'start monitoring and leave it running',
+        'Start DAMON for TARGET (paddr, a pid, or a command to start) and '
+        'exit, leaving it running.  "damo status" shows it, "damo record" '
+        '(without TARGET) records it, "damo stop" stops it.  Options may '
+        'come before or after TARGET, as for "damo record".')
 
     p = subparsers.add_parser('stop', help='stop monitoring',
                               description='Turn DAMON off.')
@@ -60,19 +65,14 @@ def add_parsers(subparsers):
         _paths_options(p)
         p.set_defaults(func=run_status)
 
-    p = subparsers.add_parser(
-        'tune', help='change the setup of a running DAMON',
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        description='Apply new monitoring attributes (and TARGET, if '
-        'given) to the running DAMON.  Through sysfs this is an online '
-        'commit; debugfs cannot change a running DAMON, so there it is '
-        'stopped, set up again and restarted.  Without TARGET the '
-        'running targets are kept; attributes not given take their '
-        'defaults, as in damo 3.x.')
-    p.add_argument('target', nargs='*', metavar='TARGET')
-    damon_args.add_options(p)
-    _paths_options(p)
-    p.set_defaults(func=run_tune, split_target=True)
+    _with_target(
+        subparsers, 'tune', run_tune,
+        'change the setup of a running DAMON',
+        'Apply new monitoring attributes (and TARGET, if given) to the '
+        'running DAMON.  Through sysfs this is an online commit; debugfs '
+        'cannot change a running DAMON, so there it is stopped, set up '
+        'again and restarted.  Without TARGET the running targets are '
+        'kept; attributes not given take their defaults, as in damo 3.x.')
 
 
 def _backend(args, paths):

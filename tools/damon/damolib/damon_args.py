@@ -36,26 +36,23 @@ def interval_us(text):
     return val
 
 
-def positive(text):
+def _int_at_least(text, least, what):
     try:
         val = int(text, 0)
     except ValueError as e:
         raise argparse.ArgumentTypeError('%r is not an integer' % text) \
             from e
-    if val <= 0:
-        raise argparse.ArgumentTypeError('%r must be positive' % text)
+    if val < least:
+        raise argparse.ArgumentTypeError('%r %s' % (text, what))
     return val
+
+
+def positive(text):
+    return _int_at_least(text, 1, 'must be positive')
 
 
 def non_negative_int(text):
-    try:
-        val = int(text, 0)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError('%r is not an integer' % text) \
-            from e
-    if val < 0:
-        raise argparse.ArgumentTypeError('%r must not be negative' % text)
-    return val
+    return _int_at_least(text, 0, 'must not be negative')
 
 
 def parse_regions(text):
@@ -87,21 +84,16 @@ def parse_regions(text):
 def add_options(p):
     """The monitoring options, in our and in damo 3.x's spellings."""
     attrs = p.add_argument_group('monitoring attributes')
-    attrs.add_argument('-s', '--sample', type=interval_us, metavar='US',
-                       help='sampling interval in us (default %d)'
-                       % DEFAULTS['sample'])
-    attrs.add_argument('-a', '--aggr', type=interval_us, metavar='US',
-                       help='aggregation interval in us (default %d)'
-                       % DEFAULTS['aggr'])
-    attrs.add_argument('-u', '--updr', type=interval_us, metavar='US',
-                       help='regions update interval in us (default %d)'
-                       % DEFAULTS['updr'])
-    attrs.add_argument('-n', '--minr', type=positive, metavar='N',
-                       help='minimum number of regions (default %d)'
-                       % DEFAULTS['minr'])
-    attrs.add_argument('-m', '--maxr', type=positive, metavar='N',
-                       help='maximum number of regions (default %d)'
-                       % DEFAULTS['maxr'])
+    for short, long, kind, what in (
+            ('-s', '--sample', interval_us, 'sampling interval in us'),
+            ('-a', '--aggr', interval_us, 'aggregation interval in us'),
+            ('-u', '--updr', interval_us, 'regions update interval in us'),
+            ('-n', '--minr', positive, 'minimum number of regions'),
+            ('-m', '--maxr', positive, 'maximum number of regions')):
+        attrs.add_argument(short, long, type=kind,
+                           metavar='US' if kind is interval_us else 'N',
+                           help='%s (default %d)' % (what,
+                                                     DEFAULTS[long[2:]]))
     attrs.add_argument('--monitoring_intervals', nargs=3, type=interval_us,
                        metavar=('SAMPLE', 'AGGR', 'UPDATE'),
                        help='damo 3.x: the three intervals at once '

@@ -24,11 +24,10 @@ Writes are single write() calls, like "echo value > file"; errors carry
 the file name and the kernel's errno text.
 """
 
-import errno
 import os
 import time
 
-from .errors import DamoError
+from .errors import DamoError, write_failed
 
 ADMIN = os.path.join('kernel', 'mm', 'damon', 'admin')
 KDAMONDS = 'kdamonds'
@@ -84,13 +83,7 @@ class Sysfs:
         try:
             _write(path, '%s' % value)
         except OSError as e:
-            hint = ''
-            if e.errno == errno.EBUSY:
-                hint = ' (DAMON is busy: is it running?)'
-            elif e.errno in (errno.EACCES, errno.EPERM):
-                hint = ' (are you root?)'
-            raise DamoError('cannot write "%s" to %s: %s%s' % (
-                value, path, e.strerror or e, hint)) from e
+            raise write_failed(value, path, e) from e
 
     # State.
 

@@ -91,6 +91,15 @@ def run_damo(argv):
     return status, out.getvalue(), err.getvalue()
 
 
+def damo_checked(test, opts, argv, status=0):
+    """Run "damo CMD OPTS ARGS..." (argv = [CMD, ARGS...]), check its exit
+    status and that it printed no traceback; returns (stdout, stderr)."""
+    got, out, err = run_damo(list(argv[:1]) + list(opts) + list(argv[1:]))
+    test.assertEqual(got, status, err)
+    test.assertNotIn('Traceback', err)
+    return out, err
+
+
 class TempDirTest(unittest.TestCase):
     """A test with a fresh temporary directory in self.tmp."""
 

@@ -136,11 +136,7 @@ class LiveTest(support.TempDirTest):
                      '--proc-root', self.proc]
 
     def damo(self, *argv, status=0):
-        got, out, err = run_damo(list(argv[:1]) + self.opts +
-                                 list(argv[1:]))
-        self.assertEqual(got, status, err)
-        self.assertNotIn('Traceback', err)
-        return out, err
+        return support.damo_checked(self, self.opts, argv, status)
 
     def test_start_status_stop(self):
         fake = support.FakeKernel(self.dbg)

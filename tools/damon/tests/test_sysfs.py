@@ -19,11 +19,7 @@ class SysfsTest(support.TempDirTest):
         self.opts = ['--sysfs-root', self.root, '--proc-root', self.proc]
 
     def damo(self, *argv, status=0):
-        got, out, err = run_damo(list(argv[:1]) + self.opts +
-                                 list(argv[1:]))
-        self.assertEqual(got, status, err)
-        self.assertNotIn('Traceback', err)
-        return out, err
+        return support.damo_checked(self, self.opts, argv, status)
 
     def test_chosen_when_present(self):
         be = backend.choose(paths.Paths(sysfs=self.root,
