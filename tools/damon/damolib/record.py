@@ -115,7 +115,8 @@ def add_parser(subparsers):
     return p
 
 
-def _prepare_out(path):
+def _check_out(path):
+    """Fail before touching the kernel if the record cannot be written."""
     path = os.path.abspath(path)
     parent = os.path.dirname(path)
     if not os.path.isdir(parent):
@@ -125,6 +126,12 @@ def _prepare_out(path):
         raise DamoError('cannot write %s: it is a directory' % path)
     if not os.access(parent, os.W_OK):
         raise DamoError('cannot write %s: permission denied' % path)
+    return path
+
+
+def _prepare_out(path):
+    """Keep an old record as FILE.old; returns the absolute path."""
+    path = _check_out(path)
     if os.path.exists(path):
         try:
             os.replace(path, path + '.old')
@@ -289,6 +296,7 @@ class _Session:
 def run(args):
     paths = pathmod.from_args(args)
     damon_args.check_attrs(args)
+    _check_out(args.out)
     if args.do_record and 'mem_footprint' in args.do_record:
         args.footprint = True
     permission = None

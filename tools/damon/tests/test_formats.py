@@ -247,5 +247,30 @@ class DamagedTest(support.TempDirTest):
                 self.assertTrue(err.startswith('damo: error: '), err)
 
 
+class UnwritableOutputTest(support.TempDirTest):
+    """Issue: gnuplot wrote the PNG to its stdout when it could not open
+    the file, and damo died decoding it.  Every output path is checked
+    first, with one line and nothing printed before it."""
+
+    def test_every_output(self):
+        rec = self.path('d')
+        recfile.write(rec, KNOWN)
+        nodir = self.path('no', 'dir', 'x.png')
+        for argv in (['report', 'heats', '-i', rec, '--heatmap', nodir],
+                     ['report', 'wss', '-i', rec, '--plot', nodir],
+                     ['report', 'nr_regions', '-i', rec, '-p', nodir],
+                     ['report', 'heatmap', '-i', rec, '--output', nodir],
+                     ['report', 'heats', '-i', rec, '--heatmap', self.tmp],
+                     ['report', 'wss', '-i', rec, '--plot',
+                      '/proc/no-such.png'],
+                     ['convert', '-i', rec, '-o', nodir],
+                     ['record', '-o', nodir, 'paddr']):
+            status, out, err = run_damo(argv)
+            self.assertEqual(status, 1, (argv, err))
+            self.assertEqual(out, '', argv)
+            self.assertEqual(len(err.splitlines()), 1, err)
+            self.assertIn('cannot write', err)
+
+
 if __name__ == '__main__':
     unittest.main()
