@@ -120,9 +120,26 @@ class Sysfs:
 
     # Settings.
 
-    def _set_targets(self, params):
+    def _put(self, path, value, changed_only):
+        """Write value, or with changed_only only if it differs: a running
+        kdamond's files may refuse some writes (the operations set, for
+        one) even of the value they hold."""
+        if changed_only and os.path.exists(path) and \
+                self.read(path) == '%s' % value:
+            return
+        self.write(path, value)
+
+    def _set_targets(self, params, changed_only=False):
         base = self.ctx('targets')
         targets = params.targets()
+        if changed_only:
+            cur = self.current()['targets']
+            if len(cur) == len(targets) and all(
+                    (pid is None or pid == cur_pid) and
+                    list(regions) == list(cur_regions)
+                    for (pid, regions), (cur_pid, cur_regions) in
+                    zip(targets, cur)):
+                return
         self.write(os.path.join(base, 'nr_targets'), len(targets))
         for t, (pid, regions) in enumerate(targets):
             tdir = os.path.join(base, str(t))
@@ -134,22 +151,25 @@ class Sysfs:
                 self.write(os.path.join(rdir, str(r), 'start'), start)
                 self.write(os.path.join(rdir, str(r), 'end'), end)
 
-    def _set_context(self, params):
+    def _set_context(self, params, changed_only=False):
         avail = self.avail_operations()
         if avail is not None and params.ops not in avail:
             raise DamoError('this kernel has no "%s" operations set '
                             '(available: %s)' % (params.ops,
                                                  ', '.join(avail)))
-        self.write(self.ctx('operations'), params.ops)
+        self._put(self.ctx('operations'), params.ops, changed_only)
         attrs = self.ctx('monitoring_attrs')
         for name, value in (('sample_us', params.sample),
                             ('aggr_us', params.aggr),
                             ('update_us', params.updr)):
-            self.write(os.path.join(attrs, 'intervals', name), value)
+            self._put(os.path.join(attrs, 'intervals', name), value,
+                      changed_only)
         # max first: the kernel may check min <= max as each is written.
-        self.write(os.path.join(attrs, 'nr_regions', 'max'), params.maxr)
-        self.write(os.path.join(attrs, 'nr_regions', 'min'), params.minr)
-        self._set_targets(params)
+        self._put(os.path.join(attrs, 'nr_regions', 'max'), params.maxr,
+                  changed_only)
+        self._put(os.path.join(attrs, 'nr_regions', 'min'), params.minr,
+                  changed_only)
+        self._set_targets(params, changed_only)
 
     def apply(self, params):
         """Stage params in kdamond 0 (recreated); DAMON must be off.
@@ -165,8 +185,9 @@ class Sysfs:
         return notes
 
     def commit(self, params):
-        """Apply params to the running kdamond 0 (state "commit")."""
-        self._set_context(params)
+        """Apply params to the running kdamond 0 (state "commit"),
+        writing only the files whose value changes."""
+        self._set_context(params, changed_only=True)
         self.write(self.kd('state'), 'commit')
         return []
 

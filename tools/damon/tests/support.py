@@ -282,7 +282,8 @@ class FakeSysfs:
     kernel, writing nr_kdamonds, nr_contexts, nr_targets or a target's
     nr_regions makes that many fresh child directories, writing "on" to a
     kdamond's state starts it (pid 4321; EBUSY if it runs), "off" stops
-    it, and "commit" counts (EINVAL if it is not running).  In-process
+    it, and "commit" counts (EINVAL if it is not running); nr_kdamonds
+    and operations refuse writes (EBUSY) while it runs.  In-process
     tests only.
     """
 
@@ -358,7 +359,7 @@ class FakeSysfs:
             else:
                 raise OSError(errno.EINVAL, 'Invalid argument')
             return
-        if name == 'nr_kdamonds' and self.on():
+        if name in ('nr_kdamonds', 'operations') and self.on():
             raise OSError(errno.EBUSY, 'Device or resource busy')
         real_write(path, value)
         if name == 'nr_kdamonds':
