@@ -147,7 +147,8 @@ st_damo() {
 
 st_damo_guest() {
 	local out=$logs/damo-guest.out
-	# damo against the real kernel: record a command, a pid and paddr.
+	# damo against the real kernel: record a command, a pid and paddr,
+	# and damo 3.x's spellings (start/status/tune/stop, record --timeout).
 	DURATION=8 guest_run -t 900 -e DURATION "$repo/tools/damon/tests/guest/run.sh" \
 		> "$out" 2>&1
 	tail -25 "$out" >&2
