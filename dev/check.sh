@@ -61,6 +61,11 @@ st_deps() {
 	quiet "$logs/deps.out" "$repo/dev/install-deps.sh" && echo 1 0 0 || echo 0 1 0
 }
 
+# The include/call directions between our C files (dev/layers.txt).
+st_layers() {
+	"$repo/dev/layers.py" >&2 && echo 1 0 0 || echo 0 1 0
+}
+
 st_assemble() {
 	quiet "$logs/assemble.out" flock "$lock" "$repo/dev/assemble.sh" &&
 		tail -1 "$logs/assemble.out" >&2 && echo 1 0 0 || echo 0 1 0
@@ -179,6 +184,7 @@ st_module_reload() {
 export kselftest_override_timeout=${kselftest_override_timeout:-120}
 
 stage deps st_deps
+stage layers st_layers
 stage assemble st_assemble
 stage kunit st_kunit
 stage "$flavour-build" st_guest_build
