@@ -344,6 +344,8 @@ struct damon_ctx *damon_new_ctx(void)
 	INIT_LIST_HEAD(&ctx->targets);
 	mutex_init(&ctx->kdamond_lock);
 	mutex_init(&ctx->stop_lock);
+	INIT_LIST_HEAD(&ctx->calls);
+	spin_lock_init(&ctx->calls_lock);
 	return ctx;
 }
 EXPORT_SYMBOL_GPL(damon_new_ctx);
@@ -695,7 +697,9 @@ EXPORT_SYMBOL_GPL(damon_stop);
  * damon_kdamond_exited() - Account for a kdamond that is about to exit.
  * @ctx:	The context of the kdamond.
  *
- * The last thing a kdamond does with @ctx.
+ * The last thing a kdamond does with @ctx.  Requests of damon_call() that
+ * it did not run are canceled here, under damon_lock, so that
+ * damon_destroy_ctx() waits for that too.
  */
 void damon_kdamond_exited(struct damon_ctx *ctx)
 {
@@ -703,6 +707,7 @@ void damon_kdamond_exited(struct damon_ctx *ctx)
 	mutex_lock(&ctx->kdamond_lock);
 	ctx->kdamond = NULL;
 	mutex_unlock(&ctx->kdamond_lock);
+	damon_calls_cancel(ctx);
 	if (!--damon_nr_running)
 		damon_running_exclusive = false;
 	mutex_unlock(&damon_lock);

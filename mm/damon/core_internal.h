@@ -88,6 +88,11 @@ struct damon_kdamond_start {
 int damon_kdamond_fn(void *data);
 void damon_kdamond_exited(struct damon_ctx *ctx);
 
+/* damon_call() requests, run or canceled by the kdamond (call.c). */
+bool damon_calls_pending(struct damon_ctx *ctx);
+void damon_calls_run(struct damon_ctx *ctx);
+void damon_calls_cancel(struct damon_ctx *ctx);
+
 /* Regions: building blocks of the adaptive algorithms (regions.c). */
 void damon_insert_region_after(struct damon_region *r,
 			       struct damon_region *prev,
