@@ -307,9 +307,10 @@ int damon_stop(struct damon_ctx **ctxs, int nr_ctxs);
 int damon_nr_running_ctxs(void);
 bool damon_is_running(struct damon_ctx *ctx);
 
-/* Changing a running context (call.c). */
+/* Changing a running context (call.c, commit.c). */
 int damon_call(struct damon_ctx *ctx,
 	       int (*fn)(struct damon_ctx *ctx, void *arg), void *arg);
+int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src);
 
 #endif	/* CONFIG_DAMON */
 
