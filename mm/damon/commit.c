@@ -115,12 +115,9 @@ static struct damon_target *damon_commit_reshape(struct damon_target *old,
 		copy = damon_new_region(r->ar.start, r->ar.end);
 		if (!copy)
 			goto fail;
-		copy->nr_accesses = r->nr_accesses;
-		copy->last_nr_accesses = r->last_nr_accesses;
-		copy->age = r->age;
-		copy->hit_addr = r->hit_addr;
-		copy->hit_units = r->hit_units;
-		copy->sampling_addr = r->sampling_addr;
+		/* Everything the region knows, but not its place in a list. */
+		*copy = *r;
+		INIT_LIST_HEAD(&copy->list);
 		damon_add_region(copy, t);
 	}
 	err = damon_set_regions(t, ranges, i);

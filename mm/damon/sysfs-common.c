@@ -117,6 +117,59 @@ ssize_t damon_sysfs_store_ulong(const char *buf, size_t count,
 	return count;
 }
 
+/**
+ * damon_sysfs_kobj_add() - Add the kobject of a new directory.
+ * @kobj:	The kobject, in a zeroed object that the release function of
+ *		@ktype frees.
+ * @ktype:	Its type.
+ * @parent:	The parent directory.
+ * @name:	Its name.
+ *
+ * Return: 0, or an error after which the object is freed.
+ */
+int damon_sysfs_kobj_add(struct kobject *kobj, const struct kobj_type *ktype,
+			 struct kobject *parent, const char *name)
+{
+	int err = kobject_init_and_add(kobj, ktype, parent, "%s", name);
+
+	if (err)
+		kobject_put(kobj);
+	return err;
+}
+
+/**
+ * damon_sysfs_child_add() - Add the kobject of child @idx of a list.
+ * @kobj:	As for damon_sysfs_kobj_add().
+ * @ktype:	Its type.
+ * @list:	The numbered directory.
+ * @idx:	The child's index, which is its name.
+ *
+ * Return: 0, or an error after which the object is freed.
+ */
+int damon_sysfs_child_add(struct kobject *kobj, const struct kobj_type *ktype,
+			  struct damon_sysfs_list *list, unsigned int idx)
+{
+	char name[12];
+
+	snprintf(name, sizeof(name), "%u", idx);
+	return damon_sysfs_kobj_add(kobj, ktype, &list->kobj, name);
+}
+
+/**
+ * damon_sysfs_kobj_del() - Remove the kobject of a directory.
+ * @kobj:	The kobject.
+ *
+ * Waits until the reads and writes of its files in progress end, so must
+ * not be called with damon_sysfs_lock held; then drops the reference that
+ * damon_sysfs_kobj_add() gave, which frees the directory once its
+ * subdirectories are gone too.
+ */
+void damon_sysfs_kobj_del(struct kobject *kobj)
+{
+	kobject_del(kobj);
+	kobject_put(kobj);
+}
+
 /* Plain directories */
 
 /**
@@ -154,27 +207,20 @@ struct damon_sysfs_dir *damon_sysfs_dir_add(struct kobject *parent,
 	if (!dir)
 		return ERR_PTR(-ENOMEM);
 	dir->owner = owner;
-	err = kobject_init_and_add(&dir->kobj, ktype, parent, "%s", name);
-	if (err) {
-		kobject_put(&dir->kobj);
-		return ERR_PTR(err);
-	}
-	return dir;
+	err = damon_sysfs_kobj_add(&dir->kobj, ktype, parent, name);
+	return err ? ERR_PTR(err) : dir;
 }
 
 /**
  * damon_sysfs_dir_del() - Remove a plain directory.
  * @dir:	The directory, or NULL.
  *
- * Waits until the reads and writes of its files in progress end, so must
- * not be called with damon_sysfs_lock held.
+ * Must not be called with damon_sysfs_lock held: see damon_sysfs_kobj_del().
  */
 void damon_sysfs_dir_del(struct damon_sysfs_dir *dir)
 {
-	if (!dir)
-		return;
-	kobject_del(&dir->kobj);
-	kobject_put(&dir->kobj);
+	if (dir)
+		damon_sysfs_kobj_del(&dir->kobj);
 }
 
 /* Numbered directories */
@@ -212,13 +258,8 @@ damon_sysfs_list_add(struct kobject *parent, const char *name,
 		return ERR_PTR(-ENOMEM);
 	list->type = type;
 	list->owner = owner;
-	err = kobject_init_and_add(&list->kobj, &type->ktype, parent, "%s",
-				   name);
-	if (err) {
-		kobject_put(&list->kobj);
-		return ERR_PTR(err);
-	}
-	return list;
+	err = damon_sysfs_kobj_add(&list->kobj, &type->ktype, parent, name);
+	return err ? ERR_PTR(err) : list;
 }
 
 /**
@@ -247,7 +288,7 @@ void damon_sysfs_list_kill(struct damon_sysfs_list *list)
  * damon_sysfs_list_del() - Remove a numbered directory and its children.
  * @list:	The directory, dead or never shown to anyone, or NULL.
  *
- * Must not be called with damon_sysfs_lock held: see damon_sysfs_dir_del().
+ * Must not be called with damon_sysfs_lock held: see damon_sysfs_kobj_del().
  */
 void damon_sysfs_list_del(struct damon_sysfs_list *list)
 {
@@ -258,8 +299,7 @@ void damon_sysfs_list_del(struct damon_sysfs_list *list)
 	for (i = 0; i < list->nr; i++)
 		list->type->del_child(list->children[i]);
 	list->nr = 0;
-	kobject_del(&list->kobj);
-	kobject_put(&list->kobj);
+	damon_sysfs_kobj_del(&list->kobj);
 }
 
 /**

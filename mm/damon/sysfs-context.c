@@ -296,12 +296,10 @@ static int damon_sysfs_context_add(struct damon_sysfs_list *list,
 		.min_nr_regions = DAMON_DEFAULT_MIN_NR_REGIONS,
 		.max_nr_regions = DAMON_DEFAULT_MAX_NR_REGIONS,
 	};
-	err = kobject_init_and_add(&context->kobj, &damon_sysfs_context_ktype,
-				   &list->kobj, "%u", idx);
-	if (err) {
-		kobject_put(&context->kobj);
+	err = damon_sysfs_child_add(&context->kobj, &damon_sysfs_context_ktype,
+				    list, idx);
+	if (err)
 		return err;
-	}
 	*child = &context->kobj;
 	return damon_sysfs_context_add_dirs(context);
 }
@@ -323,8 +321,7 @@ static void damon_sysfs_context_del(struct kobject *child)
 	damon_sysfs_dir_del(context->nr_regions);
 	damon_sysfs_dir_del(context->intervals);
 	damon_sysfs_dir_del(context->attrs_dir);
-	kobject_del(child);
-	kobject_put(child);
+	damon_sysfs_kobj_del(child);
 }
 
 /* The context of a running kdamond stays. */

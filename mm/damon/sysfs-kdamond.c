@@ -190,12 +190,10 @@ static int damon_sysfs_kdamond_add(struct damon_sysfs_list *list,
 	kdamond = kzalloc(sizeof(*kdamond), GFP_KERNEL);
 	if (!kdamond)
 		return -ENOMEM;
-	err = kobject_init_and_add(&kdamond->kobj, &damon_sysfs_kdamond_ktype,
-				   &list->kobj, "%u", idx);
-	if (err) {
-		kobject_put(&kdamond->kobj);
+	err = damon_sysfs_child_add(&kdamond->kobj, &damon_sysfs_kdamond_ktype,
+				    list, idx);
+	if (err)
 		return err;
-	}
 	*child = &kdamond->kobj;
 	contexts = damon_sysfs_list_add(&kdamond->kobj, "contexts",
 					&damon_sysfs_contexts_type, kdamond);
@@ -216,8 +214,7 @@ static void damon_sysfs_kdamond_kill(struct kobject *child)
 static void damon_sysfs_kdamond_del(struct kobject *child)
 {
 	damon_sysfs_list_del(damon_sysfs_kdamond_of(child)->contexts);
-	kobject_del(child);
-	kobject_put(child);
+	damon_sysfs_kobj_del(child);
 }
 
 /* A running kdamond keeps its directory. */

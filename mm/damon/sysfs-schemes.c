@@ -88,13 +88,9 @@ struct damon_sysfs_schemes *damon_sysfs_schemes_add(struct kobject *parent)
 	schemes = kzalloc(sizeof(*schemes), GFP_KERNEL);
 	if (!schemes)
 		return ERR_PTR(-ENOMEM);
-	err = kobject_init_and_add(&schemes->kobj, &damon_sysfs_schemes_ktype,
+	err = damon_sysfs_kobj_add(&schemes->kobj, &damon_sysfs_schemes_ktype,
 				   parent, "schemes");
-	if (err) {
-		kobject_put(&schemes->kobj);
-		return ERR_PTR(err);
-	}
-	return schemes;
+	return err ? ERR_PTR(err) : schemes;
 }
 
 /**
@@ -115,10 +111,8 @@ void damon_sysfs_schemes_kill(struct damon_sysfs_schemes *schemes)
  */
 void damon_sysfs_schemes_del(struct damon_sysfs_schemes *schemes)
 {
-	if (!schemes)
-		return;
-	kobject_del(&schemes->kobj);
-	kobject_put(&schemes->kobj);
+	if (schemes)
+		damon_sysfs_kobj_del(&schemes->kobj);
 }
 
 /**

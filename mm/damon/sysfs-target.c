@@ -88,20 +88,12 @@ static int damon_sysfs_region_add(struct damon_sysfs_list *list,
 	region = kzalloc(sizeof(*region), GFP_KERNEL);
 	if (!region)
 		return -ENOMEM;
-	err = kobject_init_and_add(&region->kobj, &damon_sysfs_region_ktype,
-				   &list->kobj, "%u", idx);
-	if (err) {
-		kobject_put(&region->kobj);
+	err = damon_sysfs_child_add(&region->kobj, &damon_sysfs_region_ktype,
+				    list, idx);
+	if (err)
 		return err;
-	}
 	*child = &region->kobj;
 	return 0;
-}
-
-static void damon_sysfs_region_del(struct kobject *child)
-{
-	kobject_del(child);
-	kobject_put(child);
 }
 
 static struct kobj_attribute damon_sysfs_nr_regions_attr =
@@ -122,7 +114,7 @@ static const struct damon_sysfs_list_type damon_sysfs_regions_type = {
 	.max = DAMON_SYSFS_MAX_REGIONS,
 	.resize_lock = &damon_sysfs_regions_resize_lock,
 	.add_child = damon_sysfs_region_add,
-	.del_child = damon_sysfs_region_del,
+	.del_child = damon_sysfs_kobj_del,
 };
 
 /* targets/<N>/ */
@@ -180,12 +172,10 @@ static int damon_sysfs_target_add(struct damon_sysfs_list *list,
 	target = kzalloc(sizeof(*target), GFP_KERNEL);
 	if (!target)
 		return -ENOMEM;
-	err = kobject_init_and_add(&target->kobj, &damon_sysfs_target_ktype,
-				   &list->kobj, "%u", idx);
-	if (err) {
-		kobject_put(&target->kobj);
+	err = damon_sysfs_child_add(&target->kobj, &damon_sysfs_target_ktype,
+				    list, idx);
+	if (err)
 		return err;
-	}
 	*child = &target->kobj;
 	regions = damon_sysfs_list_add(&target->kobj, "regions",
 				       &damon_sysfs_regions_type, target);
@@ -203,8 +193,7 @@ static void damon_sysfs_target_kill(struct kobject *child)
 static void damon_sysfs_target_del(struct kobject *child)
 {
 	damon_sysfs_list_del(damon_sysfs_target_of(child)->regions);
-	kobject_del(child);
-	kobject_put(child);
+	damon_sysfs_kobj_del(child);
 }
 
 static struct kobj_attribute damon_sysfs_nr_targets_attr =

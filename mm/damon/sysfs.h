@@ -52,6 +52,14 @@ ssize_t damon_sysfs_store_ulong(const char *buf, size_t count,
 				unsigned long *val, unsigned long min,
 				unsigned long max);
 
+struct damon_sysfs_list;
+
+int damon_sysfs_kobj_add(struct kobject *kobj, const struct kobj_type *ktype,
+			 struct kobject *parent, const char *name);
+int damon_sysfs_child_add(struct kobject *kobj, const struct kobj_type *ktype,
+			  struct damon_sysfs_list *list, unsigned int idx);
+void damon_sysfs_kobj_del(struct kobject *kobj);
+
 /**
  * struct damon_sysfs_dir - A directory of files that show another object.
  * @kobj:	The directory.
@@ -76,8 +84,6 @@ static inline void *damon_sysfs_owner(struct kobject *kobj)
 {
 	return container_of(kobj, struct damon_sysfs_dir, kobj)->owner;
 }
-
-struct damon_sysfs_list;
 
 /**
  * struct damon_sysfs_list_type - A kind of numbered directory.
