@@ -13,7 +13,7 @@
 #include <linux/pid.h>
 #include <linux/slab.h>
 
-#include "sysfs.h"
+#include "sysfs-common.h"
 
 /* Give @t the regions of @starget's regions/ directory. */
 static int damon_sysfs_build_regions(struct damon_target *t,

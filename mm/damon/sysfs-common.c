@@ -11,9 +11,9 @@
 #include <linux/kstrtox.h>
 #include <linux/slab.h>
 
-#include "sysfs.h"
+#include "sysfs-common.h"
 
-/* Protects the values and the lists of the whole tree; see sysfs.h. */
+/* Protects the values and the lists of the whole tree; see sysfs-common.h. */
 DEFINE_MUTEX(damon_sysfs_lock);
 
 static ssize_t damon_sysfs_attr_show(struct kobject *kobj,

@@ -17,7 +17,7 @@
 #include <linux/slab.h>
 
 #include "core_internal.h"
-#include "sysfs.h"
+#include "sysfs-common.h"
 
 /*
  * The names of the operations sets, and what their targets need.  Sets that

@@ -18,28 +18,13 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 
-#include "sysfs.h"
+#include "sysfs-common.h"
 
 static DEFINE_MUTEX(damon_sysfs_kdamonds_resize_lock);
 
 static struct damon_sysfs_kdamond *damon_sysfs_kdamond_of(struct kobject *kobj)
 {
 	return container_of(kobj, struct damon_sysfs_kdamond, kobj);
-}
-
-/**
- * damon_sysfs_kdamond_running() - Whether a kdamond directory's kdamond runs.
- * @kdamond:	The directory.
- *
- * A kdamond may stop by itself, when its targets are gone, but never start
- * without damon_sysfs_lock, which the caller holds.
- *
- * Return: true if the context that @kdamond started is running.
- */
-bool damon_sysfs_kdamond_running(struct damon_sysfs_kdamond *kdamond)
-{
-	lockdep_assert_held(&damon_sysfs_lock);
-	return kdamond->ctx && damon_is_running(kdamond->ctx);
 }
 
 /* "on": start a new context built from the files. */

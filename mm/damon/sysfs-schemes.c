@@ -6,7 +6,7 @@
  * A placeholder until DAMOS exists: schemes/ holds only nr_schemes, which
  * takes 0 alone, and every DAMOS command of the state file fails with
  * EOPNOTSUPP.  The DAMOS work is expected to replace this file, and only
- * it, keeping the functions that sysfs.h declares:
+ * it, keeping the functions that sysfs-common.h declares:
  *
  * - damon_sysfs_schemes_add(), _kill() and _del(): schemes/ as a numbered
  *   directory (struct damon_sysfs_list) of schemes/<N>/ with the files of
@@ -25,7 +25,7 @@
 
 #include <linux/slab.h>
 
-#include "sysfs.h"
+#include "sysfs-common.h"
 
 /**
  * struct damon_sysfs_schemes - schemes/ of a context.

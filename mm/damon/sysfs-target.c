@@ -16,7 +16,7 @@
 #include <linux/slab.h>
 #include <linux/threads.h>
 
-#include "sysfs.h"
+#include "sysfs-common.h"
 
 static DEFINE_MUTEX(damon_sysfs_targets_resize_lock);
 static DEFINE_MUTEX(damon_sysfs_regions_resize_lock);

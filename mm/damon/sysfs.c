@@ -4,13 +4,13 @@
  *
  * One value per file, one directory per kdamond, context, target and
  * region; each kdamond starts and stops on its own.  This file makes the
- * root directories; the others are described in sysfs.h.
+ * root directories; the others are described in sysfs-common.h.
  */
 
 #define pr_fmt(fmt) "damon-sysfs: " fmt
 
 #include "core_internal.h"
-#include "sysfs.h"
+#include "sysfs-common.h"
 
 static struct kobject *damon_sysfs_root;
 static struct damon_sysfs_dir *damon_sysfs_admin;

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internals of DAMON's sysfs interface, shared by its files:
+ * Internals of DAMON's sysfs interface, shared by its files, each of which
+ * uses only those listed below it:
  *
  *   sysfs.c		the root directories, module init and exit
- *   sysfs-common.c	the lock, value parsing, plain and numbered directories
  *   sysfs-kdamond.c	kdamonds/ and kdamonds/<N>/: state, pid, commands
+ *   sysfs-build.c	building a DAMON context from a kdamond's directory
  *   sysfs-context.c	contexts/ and contexts/<N>/: operations, attributes
  *   sysfs-target.c	targets/, targets/<N>/, regions/ and regions/<N>/
- *   sysfs-build.c	building a DAMON context from a kdamond's directory
  *   sysfs-schemes.c	schemes/ and the DAMOS commands of the state file
+ *   sysfs-common.c	the lock, value parsing, plain and numbered directories
  *
  * Locking: damon_sysfs_lock protects every value and every list of
  * directories of the tree, and the contexts the kdamond directories own.
@@ -20,8 +21,8 @@
  * for the lock, so the lock must not be held there.
  */
 
-#ifndef _MM_DAMON_SYSFS_H
-#define _MM_DAMON_SYSFS_H
+#ifndef _MM_DAMON_SYSFS_COMMON_H
+#define _MM_DAMON_SYSFS_COMMON_H
 
 #include <linux/damon.h>
 #include <linux/kobject.h>
@@ -218,10 +219,25 @@ struct damon_sysfs_kdamond {
 	bool dead;
 };
 
+/**
+ * damon_sysfs_kdamond_running() - Whether a kdamond directory's kdamond runs.
+ * @kdamond:	The directory.
+ *
+ * A kdamond may stop by itself, when its targets are gone, but never start
+ * without damon_sysfs_lock, which the caller holds.
+ *
+ * Return: true if the context that @kdamond started is running.
+ */
+static inline bool
+damon_sysfs_kdamond_running(struct damon_sysfs_kdamond *kdamond)
+{
+	lockdep_assert_held(&damon_sysfs_lock);
+	return kdamond->ctx && damon_is_running(kdamond->ctx);
+}
+
 /* kdamonds/ (sysfs-kdamond.c) */
 struct damon_sysfs_list *damon_sysfs_kdamonds_add(struct kobject *parent);
 void damon_sysfs_kdamonds_del(struct damon_sysfs_list *kdamonds);
-bool damon_sysfs_kdamond_running(struct damon_sysfs_kdamond *kdamond);
 
 /* contexts/ (sysfs-context.c) */
 extern const struct damon_sysfs_list_type damon_sysfs_contexts_type;
@@ -256,4 +272,4 @@ int damon_sysfs_schemes_build(struct damon_sysfs_schemes *schemes,
 int damon_sysfs_schemes_cmd(struct damon_sysfs_kdamond *kdamond,
 			    const char *cmd);
 
-#endif	/* _MM_DAMON_SYSFS_H */
+#endif	/* _MM_DAMON_SYSFS_COMMON_H */
