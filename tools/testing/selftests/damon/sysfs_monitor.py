@@ -28,14 +28,43 @@ from lib_sysfs import Sysfs
 AGGR_S = 0.1
 # The first second of monitoring time; TCG runs samples at half speed.
 SKIP = round(1 / AGGR_S)
+# Aggregations scored per kdamond, and how long to wait for them at most:
+# a loaded machine runs three kdamonds under TCG slowly.
+SCORED = 8
+WAIT_S = 60
 PADDR_ATTRS = '5000 100000 1000000 100 1000'
 
 
 def median_recall(snaps, score):
     recalls = [score(regions) for _, _, regions in snaps[SKIP:]]
-    if len(recalls) < 5:
+    if len(recalls) < SCORED:
         fail('only %d aggregations after the first second' % len(recalls))
     return statistics.median(recalls)
+
+
+def wait_for(what, cond):
+    """Wait until cond() holds, for WAIT_S at most."""
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        if cond():
+            return
+    print('note: waited %d s for %s in vain' % (WAIT_S, what))
+
+
+def wait_aggregations(trace, pids):
+    """Wait until every kdamond of pids made SKIP + SCORED aggregations."""
+    wait_for('%d aggregations of each kdamond' % (SKIP + SCORED),
+             lambda: all(len(trace.snapshots(p)) >= SKIP + SCORED
+                         for p in pids))
+
+
+def snapshots_since(trace, pid, marker, tid):
+    """The aggregations of target tid of kdamond pid after a marker."""
+    t = trace.marker(marker)
+    if t is None:
+        return []
+    return [sn for sn in trace.snapshots(pid) if sn[0] > t and sn[1] == tid]
 
 
 def three_kdamonds(s, wl):
@@ -51,7 +80,7 @@ def three_kdamonds(s, wl):
     pids = [s.kdamond_pid(k) for k in range(3)]
     if len(set(pids)) != 3 or min(pids) <= 0:
         fail('kdamond pids %s' % pids)
-    time.sleep(4)
+    wait_aggregations(trace, pids)
     for k in range(3):
         if s.read('kdamonds/%d/state' % k) != 'on':
             fail('kdamond %d stopped by itself' % k)
@@ -88,7 +117,8 @@ def commits(s, wl, other):
     s.state(0, 'on')
     s.state(1, 'on')
     pids = [s.kdamond_pid(0), s.kdamond_pid(1)]
-    time.sleep(2)
+    wait_for('aggregations before the commits',
+             lambda: len(trace.snapshots(pids[0])) >= SCORED)
 
     # A refused commit: the running kdamond goes on unchanged.
     s.write(Sysfs.ctx(0, 'monitoring_attrs/intervals/aggr_us'), 1000)
@@ -102,13 +132,18 @@ def commits(s, wl, other):
     trace.mark('committed 1')
     s.set_kdamond(1, 'fvaddr', None, [(wl.pid, [wl.hot])])
     s.state(1, 'commit')
-    time.sleep(3)
+    trace.mark('committed fvaddr')
+    # A new process's regions come with the next operations update, and a
+    # target without regions shows in no aggregation.
+    wait_for('the new target', lambda: len(snapshots_since(
+        trace, pids[0], 'committed 1', 1)) >= SCORED)
     s.set_kdamond(0, 'vaddr', None, [(other.pid, [])])
     trace.mark('commit 2')
     s.state(0, 'commit')
     trace.mark('committed 2')
-    # The new process's regions come with the next operations update.
-    time.sleep(4)
+    wait_for('the replaced target', lambda: len(snapshots_since(
+        trace, pids[0], 'committed 2', 0)) >= 3 and len(snapshots_since(
+            trace, pids[1], 'committed fvaddr', 0)) >= 3)
     if [s.kdamond_pid(0), s.kdamond_pid(1)] != pids:
         fail('commit restarted a kdamond')
     s.state(0, 'off')
