@@ -18,6 +18,7 @@
 #include <linux/cpumask.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <asm/page.h>
 
@@ -280,6 +281,8 @@ struct damon_attrs {
  *			interval ends.
  * @next_update_sample:	@passed_samples at which the operations are next
  *			updated.
+ * @calls:		Requests of damon_call() waiting for the kdamond.
+ * @calls_lock:		Protects @calls.
  * @report_filter:	Which access reports count; set with
  *			damon_set_report_filter().
  * @report_stats:	What became of the reports since the last start.
@@ -287,7 +290,8 @@ struct damon_attrs {
  *			the kdamond runs, or NULL.
  *
  * While the kdamond runs, only it may change @targets, their regions,
- * @attrs and @ops; others read them from the callbacks.
+ * @attrs and @ops; others read them from the callbacks, or have the
+ * kdamond run their code with damon_call().
  */
 struct damon_ctx {
 	struct damon_attrs attrs;
@@ -303,6 +307,9 @@ struct damon_ctx {
 	unsigned long passed_samples;
 	unsigned long next_aggr_sample;
 	unsigned long next_update_sample;
+
+	struct list_head calls;
+	spinlock_t calls_lock;		/* protects @calls */
 
 	struct damon_report_filter report_filter;
 	struct damon_report_stats report_stats;
@@ -377,6 +384,12 @@ int damon_stop(struct damon_ctx **ctxs, int nr_ctxs);
 int damon_nr_running_ctxs(void);
 bool damon_is_running(struct damon_ctx *ctx);
 
+/* Changing a running context (call.c, commit.c). */
+int damon_call(struct damon_ctx *ctx,
+	       int (*fn)(struct damon_ctx *ctx, void *arg), void *arg);
+int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src);
+
+/* Access reports (reports.c). */
 void damon_report_access(const struct damon_access_report *report);
 int damon_set_report_filter(struct damon_ctx *ctx,
 			    const struct damon_report_filter *filter);

@@ -43,17 +43,14 @@ MIN_GOOD = 0.9
 MIB = 1 << 20
 
 
-def monitor(d, seconds, ram, ops='paddr'):
-    """Monitor physical memory with the operations set ops (paddr or
-    paddr_fault); return the aggregations after the first second of
-    monitoring time."""
-    d.write('attrs', ATTRS)
-    d.write('target_ids', ops)
-    d.write('init_regions', '-1 %d %d' % ram)
+def monitor(d, seconds, ram, ops):
+    """Monitor physical memory with the operations set ops; return the
+    aggregations after the first second of monitoring time."""
+    d.monitor_paddr(ATTRS, *ram, ops=ops)
     trace = AggregationTrace()
-    d.write('monitor_on', 'on')
+    d.on()
     time.sleep(seconds)
-    d.write('monitor_on', 'off')
+    d.off()
     trace.stop()
     snaps = trace.snapshots()
     if not snaps:
@@ -61,7 +58,7 @@ def monitor(d, seconds, ram, ops='paddr'):
     return [regions for _, _, regions in snaps[SKIP:]]
 
 
-def idle_baseline(d, seconds, ram, ops='paddr'):
+def idle_baseline(d, seconds, ram, ops):
     page = os.sysconf('SC_PAGESIZE')
     sizes = [paddr_scores(regions, [], page)[1]
              for regions in monitor(d, seconds, ram, ops)]
@@ -70,7 +67,7 @@ def idle_baseline(d, seconds, ram, ops='paddr'):
     return max(sizes)
 
 
-def run(d, mode, seconds, ram, idle, ops='paddr'):
+def run(d, mode, seconds, ram, idle, ops):
     if set_thp(mode) is None and mode != 'never':
         return None
     page = os.sysconf('SC_PAGESIZE')
@@ -103,11 +100,14 @@ def run(d, mode, seconds, ram, idle, ops='paddr'):
     return share
 
 
-def main(ops='paddr'):
-    modes = sys.argv[1:] or ['always', 'never']
-    seconds = float(os.environ.get('DAMON_TEST_SECONDS', '10'))
-    d = Dbgfs.setup()
-    if d.try_write('target_ids', ops) is not None:
+def main(d=None, modes=None, seconds=None, ops='paddr'):
+    """Run through d, a lib_dbgfs.Dbgfs by default (sysfs_accuracy.py
+    passes a lib_sysfs.Sysfs), with THP modes and seconds per run, and
+    the operations set ops (paddr or paddr_fault)."""
+    modes = modes or sys.argv[1:] or ['always', 'never']
+    seconds = seconds or float(os.environ.get('DAMON_TEST_SECONDS', '10'))
+    d = d or Dbgfs.setup()
+    if not d.has_paddr(ops):
         skip('no %s operations set' % ops)
     if not workload_path():
         skip('hot_set_workload is not built')

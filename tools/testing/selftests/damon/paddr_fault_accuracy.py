@@ -14,4 +14,4 @@ import sys
 from paddr_accuracy import main
 
 if __name__ == '__main__':
-    sys.exit(main('paddr_fault'))
+    sys.exit(main(ops='paddr_fault'))
