@@ -295,6 +295,30 @@ static void damon_test_bad_filters(struct kunit *test)
 	}
 }
 
+/* damon_commit_ctx() hands the filter over, or refuses a bad one. */
+static void damon_test_commit_filter(struct kunit *test)
+{
+	struct damon_ctx *dst = damon_test_new_ctx(test);
+	struct damon_ctx *src = damon_test_new_ctx(test);
+
+	src->report_filter.writes_only = true;
+	KUNIT_EXPECT_EQ(test, damon_commit_ctx(dst, src), 0);
+	KUNIT_EXPECT_TRUE(test, dst->report_filter.writes_only);
+	KUNIT_EXPECT_FALSE(test, dst->report_filter.filter_cpus);
+
+	src->report_filter.writes_only = false;
+	src->report_filter.filter_cpus = true;
+	cpumask_clear(&src->report_filter.cpus);
+	KUNIT_EXPECT_EQ(test, damon_commit_ctx(dst, src), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, dst->report_filter.writes_only);
+
+	cpumask_set_cpu(0, &src->report_filter.cpus);
+	KUNIT_EXPECT_EQ(test, damon_commit_ctx(dst, src), 0);
+	KUNIT_EXPECT_FALSE(test, dst->report_filter.writes_only);
+	KUNIT_EXPECT_TRUE(test, dst->report_filter.filter_cpus);
+	KUNIT_EXPECT_TRUE(test, cpumask_test_cpu(0, &dst->report_filter.cpus));
+}
+
 /*
  * Reports from atomic context are refused.  Kernels with
  * CONFIG_DEBUG_ATOMIC_SLEEP warn about them, which would fail the run, so
@@ -475,6 +499,7 @@ static struct kunit_case damon_reports_cases[] = {
 	KUNIT_CASE(damon_test_overflow),
 	KUNIT_CASE(damon_test_filters),
 	KUNIT_CASE(damon_test_bad_filters),
+	KUNIT_CASE(damon_test_commit_filter),
 	KUNIT_CASE(damon_test_atomic),
 	KUNIT_CASE(damon_test_ops_eligible),
 	KUNIT_CASE_SLOW(damon_test_kdamond_reports),
