@@ -102,6 +102,9 @@ struct damon_ctx *damon_sysfs_build_ctx(struct damon_sysfs_kdamond *kdamond)
 	err = damon_set_attrs(ctx, &context->attrs);
 	if (err)
 		goto fail;
+	err = damon_set_report_filter(ctx, &context->filter);
+	if (err)
+		goto fail;
 	for (i = 0; i < targets->nr; i++) {
 		struct damon_sysfs_target *starget;
 

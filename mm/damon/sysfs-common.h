@@ -7,6 +7,7 @@
  *   sysfs-kdamond.c	kdamonds/ and kdamonds/<N>/: state, pid, commands
  *   sysfs-build.c	building a DAMON context from a kdamond's directory
  *   sysfs-context.c	contexts/ and contexts/<N>/: operations, attributes
+ *   sysfs-reports.c	contexts/<N>/report_filters/
  *   sysfs-target.c	targets/, targets/<N>/, regions/ and regions/<N>/
  *   sysfs-schemes.c	schemes/ and the DAMOS commands of the state file
  *   sysfs-common.c	the lock, value parsing, plain and numbered directories
@@ -191,6 +192,8 @@ struct damon_sysfs_schemes;
  * @nr_regions:	monitoring_attrs/nr_regions/.
  * @targets:	targets/.
  * @schemes:	schemes/ (sysfs-schemes.c).
+ * @filter:	The values of the files under report_filters/.
+ * @report_filters: report_filters/ (sysfs-reports.c).
  */
 struct damon_sysfs_context {
 	struct kobject kobj;
@@ -202,6 +205,8 @@ struct damon_sysfs_context {
 	struct damon_sysfs_dir *nr_regions;
 	struct damon_sysfs_list *targets;
 	struct damon_sysfs_schemes *schemes;
+	struct damon_report_filter filter;
+	struct damon_sysfs_dir *report_filters;
 };
 
 /**
@@ -256,6 +261,10 @@ struct damon_sysfs_ops {
 };
 
 const struct damon_sysfs_ops *damon_sysfs_ops_of(enum damon_ops_id id);
+
+/* report_filters/ (sysfs-reports.c) */
+struct damon_sysfs_dir *
+damon_sysfs_report_filters_add(struct damon_sysfs_context *context);
 
 /* targets/ (sysfs-target.c) */
 extern const struct damon_sysfs_list_type damon_sysfs_targets_type;

@@ -6,6 +6,7 @@
  *   contexts/<N>/{avail_operations,operations}
  *   contexts/<N>/monitoring_attrs/intervals/{sample_us,aggr_us,update_us}
  *   contexts/<N>/monitoring_attrs/nr_regions/{min,max}
+ *   contexts/<N>/report_filters/ (sysfs-reports.c)
  *   contexts/<N>/targets/ (sysfs-target.c)
  *   contexts/<N>/schemes/ (sysfs-schemes.c)
  *
@@ -264,6 +265,10 @@ static int damon_sysfs_context_add_dirs(struct damon_sysfs_context *context)
 	if (IS_ERR(dir))
 		return PTR_ERR(dir);
 	context->nr_regions = dir;
+	dir = damon_sysfs_report_filters_add(context);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	context->report_filters = dir;
 	targets = damon_sysfs_list_add(&context->kobj, "targets",
 				       &damon_sysfs_targets_type, context);
 	if (IS_ERR(targets))
@@ -318,6 +323,7 @@ static void damon_sysfs_context_del(struct kobject *child)
 
 	damon_sysfs_schemes_del(context->schemes);
 	damon_sysfs_list_del(context->targets);
+	damon_sysfs_dir_del(context->report_filters);
 	damon_sysfs_dir_del(context->nr_regions);
 	damon_sysfs_dir_del(context->intervals);
 	damon_sysfs_dir_del(context->attrs_dir);
