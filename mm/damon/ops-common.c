@@ -26,6 +26,8 @@
  *   bit without flushing.
  */
 
+#include <linux/hugetlb.h>
+#include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
@@ -220,6 +222,64 @@ bool damon_pmdp_young(pmd_t *pmd, struct vm_area_struct *vma,
 		mmu_notifier_test_young(vma->vm_mm, addr);
 }
 #endif	/* CONFIG_TRANSPARENT_HUGEPAGE */
+
+#ifdef CONFIG_HUGETLB_PAGE
+/**
+ * damon_hugetlb_mkold() - Clear the Accessed bit of a hugetlb entry.
+ * @pte:	The hugetlb entry, with its lock held.
+ * @vma:	The VMA mapping @addr.
+ * @addr:	The start of the hugetlb page in @vma.
+ * @size:	The size of the hugetlb page.
+ * @batch:	Where to queue the TLB flush that the clearing needs.
+ *
+ * hugetlb entries have no atomic test-and-clear of the Accessed bit, so the
+ * entry is rewritten old under its lock.  Only the MMU can change it
+ * meanwhile, by setting the Dirty bit, which hugetlb pages, never written
+ * back, do not need.
+ *
+ * Return: true if the bit, or one of a secondary MMU, was set.
+ */
+bool damon_hugetlb_mkold(pte_t *pte, struct vm_area_struct *vma,
+			 unsigned long addr, unsigned long size,
+			 struct damon_tlb_batch *batch)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t entry = huge_ptep_get(mm, addr, pte);
+	bool young = false;
+
+	if (!pte_present(entry))
+		return false;
+	if (pte_young(entry)) {
+		set_huge_pte_at(mm, addr, pte, pte_mkold(entry), size);
+		damon_tlb_batch_add(batch, mm, addr, ilog2(size));
+		young = true;
+	}
+	if (damon_mmu_notifier_clear_young(mm, addr, addr + size))
+		young = true;
+	return young;
+}
+
+/**
+ * damon_hugetlb_young() - Whether a hugetlb page was accessed.
+ * @pte:	The hugetlb entry, with its lock held.
+ * @vma:	The VMA mapping @addr.
+ * @addr:	The start of the hugetlb page in @vma.
+ * @size:	The size of the hugetlb page.
+ *
+ * Return: true if the Accessed bit of the entry, or of a secondary MMU's
+ * mapping of the page, is set.
+ */
+bool damon_hugetlb_young(pte_t *pte, struct vm_area_struct *vma,
+			 unsigned long addr, unsigned long size)
+{
+	pte_t entry = huge_ptep_get(vma->vm_mm, addr, pte);
+
+	if (!pte_present(entry))
+		return false;
+	return pte_young(entry) ||
+		mmu_notifier_test_young(vma->vm_mm, addr);
+}
+#endif	/* CONFIG_HUGETLB_PAGE */
 
 /*
  * The flushes one address space needs: up to DAMON_TLB_RANGES translations,

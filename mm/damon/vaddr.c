@@ -13,12 +13,14 @@
  * fvaddr covers fixed ranges given by the user and never changes them.
  *
  * Both check an address per region through a page table walk: its PTE's
- * Accessed bit, or the PMD's for a transparent huge page, is cleared at the
- * start of a sampling interval and tested at the end (see ops-common.c).
+ * Accessed bit, the PMD's for a transparent huge page, or the hugetlb
+ * entry's for a hugetlb page, is cleared at the start of a sampling
+ * interval and tested at the end (see ops-common.c).
  */
 
 #define pr_fmt(fmt) "damon-vaddr: " fmt
 
+#include <linux/hugetlb.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
@@ -321,9 +323,47 @@ static int damon_va_mkold_pte(pte_t *pte, unsigned long addr,
 	return 0;
 }
 
+#ifdef CONFIG_HUGETLB_PAGE
+/*
+ * hugetlb pages are never on an LRU list: their entry's Accessed bit is all
+ * there is to sample, and no page flag needs to be kept in step.
+ */
+static int damon_va_mkold_hugetlb(pte_t *pte, unsigned long hmask,
+				  unsigned long addr, unsigned long end,
+				  struct mm_walk *walk)
+{
+	struct damon_va_walk *w = walk->private;
+	struct hstate *h = hstate_vma(walk->vma);
+	spinlock_t *ptl = huge_pte_lock(h, walk->mm, pte);
+
+	damon_hugetlb_mkold(pte, walk->vma, addr & hmask, huge_page_size(h),
+			    w->batch);
+	spin_unlock(ptl);
+	return 0;
+}
+
+static int damon_va_young_hugetlb(pte_t *pte, unsigned long hmask,
+				  unsigned long addr, unsigned long end,
+				  struct mm_walk *walk)
+{
+	struct damon_va_walk *w = walk->private;
+	struct hstate *h = hstate_vma(walk->vma);
+	spinlock_t *ptl = huge_pte_lock(h, walk->mm, pte);
+
+	w->young = damon_hugetlb_young(pte, walk->vma, addr & hmask,
+				       huge_page_size(h));
+	spin_unlock(ptl);
+	return 0;
+}
+#else
+#define damon_va_mkold_hugetlb	NULL
+#define damon_va_young_hugetlb	NULL
+#endif
+
 static const struct mm_walk_ops damon_va_mkold_ops = {
 	.pmd_entry = damon_va_mkold_pmd,
 	.pte_entry = damon_va_mkold_pte,
+	.hugetlb_entry = damon_va_mkold_hugetlb,
 	.walk_lock = PGWALK_RDLOCK,
 };
 
@@ -371,6 +411,7 @@ static int damon_va_young_pte(pte_t *pte, unsigned long addr,
 static const struct mm_walk_ops damon_va_young_ops = {
 	.pmd_entry = damon_va_young_pmd,
 	.pte_entry = damon_va_young_pte,
+	.hugetlb_entry = damon_va_young_hugetlb,
 	.walk_lock = PGWALK_RDLOCK,
 };
 
