@@ -26,8 +26,10 @@
 #include <linux/mmap_lock.h>
 #include <linux/pagewalk.h>
 #include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/swap.h>
 
@@ -151,19 +153,28 @@ unsigned int damon_va_ranges_of_vmas(const struct damon_addr_range *vmas,
 	return damon_va_layout_ranges(&layout, ranges);
 }
 
-/* The address space of a target, with a reference (mmput()), or NULL. */
+/*
+ * The address space of a target, with a reference (mmput()), or NULL.  It
+ * is taken from any thread of the process that still has it: the thread
+ * the pid names (usually the leader) may have exited while others run on.
+ */
 static struct mm_struct *damon_va_get_mm(struct damon_target *t)
 {
-	struct task_struct *task;
-	struct mm_struct *mm;
+	struct task_struct *task, *thread;
+	struct mm_struct *mm = NULL;
 
 	if (!t->pid)
 		return NULL;
-	task = get_pid_task(t->pid, PIDTYPE_PID);
-	if (!task)
-		return NULL;
-	mm = get_task_mm(task);
-	put_task_struct(task);
+	rcu_read_lock();
+	task = pid_task(t->pid, PIDTYPE_PID);
+	if (task) {
+		for_each_thread(task, thread) {
+			mm = get_task_mm(thread);
+			if (mm)
+				break;
+		}
+	}
+	rcu_read_unlock();
 	return mm;
 }
 
@@ -491,22 +502,18 @@ static unsigned int damon_va_check_accesses(struct damon_ctx *ctx)
 }
 
 /*
- * A target stays valid while its process has an address space: a process
- * that exited has none, even before its parent reaps it.
+ * A target stays valid while a thread of its process has an address
+ * space: a process whose threads all exited has none, even before its
+ * parent reaps it.
  */
 static bool damon_va_target_valid(struct damon_target *t)
 {
-	struct task_struct *task;
-	bool valid;
+	struct mm_struct *mm = damon_va_get_mm(t);
 
-	if (!t->pid)
+	if (!mm)
 		return false;
-	task = get_pid_task(t->pid, PIDTYPE_PID);
-	if (!task)
-		return false;
-	valid = !!READ_ONCE(task->mm);
-	put_task_struct(task);
-	return valid;
+	mmput(mm);
+	return true;
 }
 
 static const struct damon_operations damon_va_ops = {
