@@ -18,12 +18,12 @@
  * - A CPU sets an Accessed bit only when it loads a translation into its
  *   TLB.  While the translation stays cached, accesses leave the cleared bit
  *   alone, and a busy page looks idle.  x86 does not flush when clearing the
- *   bit (see ptep_clear_flush_young() there), so translations whose bit we
- *   clear are queued in a &struct damon_tlb_batch and flushed once per
- *   sampling interval, per address space.  A bit that was already clear
- *   needs no flush: as we flush after every clearing of ours, no
- *   translation of that page can be cached unless someone else cleared the
- *   bit without flushing.
+ *   bit (see ptep_clear_flush_young() there), so the translations of the
+ *   sampled pages are queued in a &struct damon_tlb_batch and flushed once
+ *   per sampling interval, per address space.  That includes pages whose
+ *   bit was clear already: reclaim, MGLRU's page table walks and idle page
+ *   tracking clear bits without flushing, and a page used all along would
+ *   otherwise look idle for as long as its translation stays cached.
  */
 
 #include <linux/hugetlb.h>
@@ -154,10 +154,10 @@ bool damon_ptep_mkold(pte_t *pte, struct vm_area_struct *vma,
 	bool young = false;
 
 	addr &= PAGE_MASK;
-	if (ptep_test_and_clear_young(vma, addr, pte)) {
-		damon_tlb_batch_add(batch, vma->vm_mm, addr, PAGE_SHIFT);
+	if (ptep_test_and_clear_young(vma, addr, pte))
 		young = true;
-	}
+	/* Even if clear: others clear bits without flushing. */
+	damon_tlb_batch_add(batch, vma->vm_mm, addr, PAGE_SHIFT);
 	if (damon_mmu_notifier_clear_young(vma->vm_mm, addr, addr + PAGE_SIZE))
 		young = true;
 	return young;
@@ -196,10 +196,10 @@ bool damon_pmdp_mkold(pmd_t *pmd, struct vm_area_struct *vma,
 	bool young = false;
 
 	addr &= PMD_MASK;
-	if (pmdp_test_and_clear_young(vma, addr, pmd)) {
-		damon_tlb_batch_add(batch, vma->vm_mm, addr, PMD_SHIFT);
+	if (pmdp_test_and_clear_young(vma, addr, pmd))
 		young = true;
-	}
+	/* Even if clear: others clear bits without flushing. */
+	damon_tlb_batch_add(batch, vma->vm_mm, addr, PMD_SHIFT);
 	if (damon_mmu_notifier_clear_young(vma->vm_mm, addr, addr + PMD_SIZE))
 		young = true;
 	return young;
@@ -251,9 +251,9 @@ bool damon_hugetlb_mkold(pte_t *pte, struct vm_area_struct *vma,
 		return false;
 	if (pte_young(entry)) {
 		set_huge_pte_at(mm, addr, pte, pte_mkold(entry), size);
-		damon_tlb_batch_add(batch, mm, addr, ilog2(size));
 		young = true;
 	}
+	damon_tlb_batch_add(batch, mm, addr, ilog2(size));
 	if (damon_mmu_notifier_clear_young(mm, addr, addr + size))
 		young = true;
 	return young;
