@@ -24,6 +24,7 @@
 #define pr_fmt(fmt) "damon-dbgfs: " fmt
 
 #include <linux/fs.h>
+#include <linux/minmax.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -95,23 +96,61 @@ static void dbgfs_record_warn(struct damon_dbgfs_record *rec, int old_err)
 }
 
 /*
- * The record file must be a regular file, or not exist yet: opening a
- * device or a FIFO for writing could block or have side effects.
+ * Whether @file takes writes at all, changing nothing: a write of no bytes
+ * fails where writing is not possible (such as most files of /proc), so
+ * that "on" fails rather than the kdamond's first write.
  */
-static int dbgfs_record_check_path(const char *path)
+static int dbgfs_record_probe(struct file *file)
 {
-	struct path p;
+	loff_t pos = 0;
+	ssize_t ret = kernel_write(file, "", 0, &pos);
+
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * Open the record file for writing, for the task that turns monitoring on
+ * and with its permissions, without truncating it yet.  No symbolic link
+ * is followed anywhere in the path, and only a regular file with a single
+ * link is taken: root must not be led to write a file that somebody who
+ * can write one of the directories on the way chose, and opening a FIFO
+ * or a device could block or have side effects.
+ */
+static struct file *dbgfs_record_open_file(const char *path)
+{
+	const char *name = strrchr(path, '/') + 1;
+	struct file *file;
+	struct path dir;
+	char *dirname;
 	int err;
 
-	err = kern_path(path, LOOKUP_FOLLOW, &p);
-	if (err == -ENOENT)
-		return 0;	/* to be created; the parent is checked later */
+	if (!*name)
+		return ERR_PTR(-EISDIR);
+	dirname = kstrndup(path, max_t(size_t, name - 1 - path, 1), GFP_KERNEL);
+	if (!dirname)
+		return ERR_PTR(-ENOMEM);
+	err = kern_path(dirname, LOOKUP_FOLLOW | LOOKUP_DIRECTORY |
+			LOOKUP_NO_SYMLINKS, &dir);
+	kfree(dirname);
 	if (err)
-		return err;
-	if (!d_is_reg(p.dentry))
-		err = d_is_dir(p.dentry) ? -EISDIR : -EINVAL;
-	path_put(&p);
-	return err;
+		return ERR_PTR(err);
+	file = file_open_root(&dir, name, O_WRONLY | O_CREAT | O_NOFOLLOW |
+			      O_NONBLOCK | O_LARGEFILE | O_CLOEXEC, 0600);
+	path_put(&dir);
+	if (IS_ERR(file))
+		return file;
+	err = 0;
+	if (!S_ISREG(file_inode(file)->i_mode))
+		err = -EINVAL;
+	else if (file_inode(file)->i_nlink > 1)
+		err = -EMLINK;
+	else
+		err = dbgfs_record_probe(file);
+	if (err) {
+		filp_close(file, NULL);
+		return ERR_PTR(err);
+	}
+	return file;
 }
 
 /**
@@ -125,8 +164,10 @@ static int dbgfs_record_check_path(const char *path)
  * header.  Called by the task that turns monitoring on, before the
  * kdamond starts.
  *
- * Return: 0, or the error of the allocation, the open or the write, in
- * which case nothing is left open.
+ * Return: 0, or the error of the allocation, the open (-ELOOP for a
+ * symbolic link, -EINVAL for anything but a regular file, -EMLINK for a
+ * file with several links) or the write, in which case nothing is left
+ * open.
  */
 int damon_dbgfs_record_open(struct damon_dbgfs_record *rec,
 			    unsigned long buf_size, const char *path)
@@ -142,25 +183,25 @@ int damon_dbgfs_record_open(struct damon_dbgfs_record *rec,
 	};
 	if (!buf_size || !path)
 		return 0;
-	err = dbgfs_record_check_path(path);
-	if (err)
-		return err;
 	rec->buf = kvmalloc(buf_size, GFP_KERNEL);
 	if (!rec->buf)
 		return -ENOMEM;
-	file = filp_open(path, O_WRONLY | O_CREAT | O_TRUNC | O_LARGEFILE,
-			 0600);
+	file = dbgfs_record_open_file(path);
 	if (IS_ERR(file)) {
 		err = PTR_ERR(file);
 		goto free;
 	}
 	rec->file = file;
+	err = vfs_truncate(&file->f_path, 0);
+	if (err)
+		goto close;
 	memcpy(header, DBGFS_RECORD_MAGIC, DBGFS_RECORD_MAGIC_LEN);
 	memcpy(header + DBGFS_RECORD_MAGIC_LEN, &version, sizeof(version));
 	dbgfs_record_write(rec, header, sizeof(header));
 	err = rec->err;
 	if (!err)
 		return 0;
+close:
 	filp_close(file, NULL);
 	rec->file = NULL;
 free:
