@@ -21,11 +21,15 @@
  * at offset 0) is refused.
  *
  * Locking: dbgfs_lock protects the list of contexts, their settings and
- * the open files' pending text, and is held while starting and stopping.
- * The kdamonds' callbacks never take it.  File operations take it
- * interruptibly.  Removing a context's directory waits for the file
- * operations under way in it, which may wait for dbgfs_lock, so contexts
- * are removed from the list under the lock but their directories after it.
+ * the open files' pending text, and is held while starting.  It is never
+ * held while waiting for user memory or for a kdamond: what is written is
+ * copied in before it is taken, and "off" waits for the kdamonds (which
+ * may be writing a record to a slow file system) after dropping it, with
+ * dbgfs_stopping keeping the contexts busy meanwhile.  The kdamonds'
+ * callbacks never take it.  File operations take it interruptibly.
+ * Removing a context's directory waits for the file operations under way
+ * in it, which may wait for dbgfs_lock, so contexts are removed from the
+ * list under the lock but their directories after it.
  */
 
 #define pr_fmt(fmt) "damon-dbgfs: " fmt
@@ -46,6 +50,8 @@ static DEFINE_MUTEX(dbgfs_lock);
 static LIST_HEAD(dbgfs_ctxs);	/* the default context comes first */
 static LIST_HEAD(dbgfs_dying);	/* removed, directory not yet gone */
 static struct dentry *dbgfs_root;
+/* How many "off" writers wait for kdamonds without holding dbgfs_lock. */
+static unsigned int dbgfs_stopping;
 
 /* Names in the root directory that a context may not take. */
 static const char * const dbgfs_root_names[] = {
@@ -171,20 +177,22 @@ static void dbgfs_reap(void)
 }
 
 /*
- * Take dbgfs_lock for an operation on @dctx.  With @idle, also make sure
- * that no context runs, as every change of settings requires.
+ * Whether a context runs, or is being stopped.  Settings, and the list of
+ * contexts, change only when not.  Called with dbgfs_lock held.
  */
-static int dbgfs_lock_ctx(struct damon_dbgfs_ctx *dctx, bool idle)
+static bool dbgfs_busy(void)
+{
+	return dbgfs_stopping || damon_dbgfs_running(&dbgfs_ctxs);
+}
+
+/* Take dbgfs_lock for an operation on @dctx. */
+static int dbgfs_lock_ctx(struct damon_dbgfs_ctx *dctx)
 {
 	if (mutex_lock_interruptible(&dbgfs_lock))
 		return -EINTR;
 	if (dctx->dead) {
 		mutex_unlock(&dbgfs_lock);
 		return -ENODEV;
-	}
-	if (idle && damon_dbgfs_running(&dbgfs_ctxs)) {
-		mutex_unlock(&dbgfs_lock);
-		return -EBUSY;
 	}
 	return 0;
 }
@@ -235,6 +243,9 @@ static struct damon_dbgfs_ctx *dbgfs_file_ctx(struct file *file)
 {
 	return ((struct dbgfs_file *)file->private_data)->dctx;
 }
+
+/* What monitor_on's apply returns when the contexts must be stopped. */
+#define DBGFS_STOP_UNLOCKED	1
 
 /**
  * struct dbgfs_writer - How a file takes what is written to it.
@@ -300,33 +311,54 @@ static void dbgfs_rollback(struct dbgfs_file *f)
 	f->saved = false;
 }
 
+/* Stop the contexts without dbgfs_lock; see dbgfs_monitor_on_apply(). */
+static void dbgfs_stop_unlocked(void)
+{
+	damon_dbgfs_stop(&dbgfs_ctxs);
+	mutex_lock(&dbgfs_lock);
+	dbgfs_stopping--;
+	mutex_unlock(&dbgfs_lock);
+}
+
 /*
  * The write path of every file.  Builds the value written through this
  * open file so far plus @ubuf and has it applied.  Values longer than the
- * file's maximum are refused before anything is allocated.  Writes to
- * settings are refused while monitoring is on.
+ * file's maximum are refused before anything is allocated, and the piece
+ * is copied in before dbgfs_lock is taken.  Writes to settings are
+ * refused while monitoring is on.
  */
 static ssize_t dbgfs_write(struct file *file, const char __user *ubuf,
 			   size_t count, loff_t *ppos,
 			   const struct dbgfs_writer *w)
 {
 	struct dbgfs_file *f = file->private_data;
-	char *text = NULL;
+	char *piece = NULL, *text = NULL;
+	bool stop = false;
 	size_t prefix;
 	int err;
 
-	if (count > w->max) {
-		WRITE_ONCE(f->failed, true);
-		return -EINVAL;
-	}
-	err = dbgfs_lock_ctx(f->dctx, w->idle);
-	if (err) {
-		WRITE_ONCE(f->failed, true);
-		return err;
-	}
+	err = -EINVAL;
+	if (count > w->max)
+		goto fail_unlocked;
+	err = -ENOMEM;
+	piece = kvmalloc(count + 1, GFP_KERNEL);
+	if (!piece)
+		goto fail_unlocked;
+	err = -EFAULT;
+	if (copy_from_user(piece, ubuf, count))
+		goto fail_unlocked;
+	err = dbgfs_lock_ctx(f->dctx);
+	if (err)
+		goto fail_unlocked;
 	err = -EINVAL;
 	if (f->failed)
 		goto unlock;
+	err = -EBUSY;
+	if (w->idle && dbgfs_busy()) {
+		f->failed = true;
+		goto unlock;
+	}
+	err = -EINVAL;
 	if (*ppos == 0)
 		prefix = 0;
 	else if (*ppos == f->len && f->text)
@@ -341,11 +373,13 @@ static ssize_t dbgfs_write(struct file *file, const char __user *ubuf,
 		goto fail;
 	if (prefix)
 		memcpy(text, f->text, prefix);
-	err = -EFAULT;
-	if (copy_from_user(text + prefix, ubuf, count))
-		goto fail;
+	memcpy(text + prefix, piece, count);
 	text[prefix + count] = '\0';
 	err = dbgfs_apply(f, w, text, prefix, prefix + count);
+	if (err == DBGFS_STOP_UNLOCKED) {
+		stop = true;
+		err = 0;
+	}
 	if (err)
 		goto fail;
 	swap(f->text, text);
@@ -357,8 +391,15 @@ fail:
 	dbgfs_rollback(f);
 unlock:
 	mutex_unlock(&dbgfs_lock);
+	if (stop)
+		dbgfs_stop_unlocked();
+	kvfree(piece);
 	kvfree(text);
 	return err ? err : count;
+fail_unlocked:
+	WRITE_ONCE(f->failed, true);
+	kvfree(piece);
+	return err;
 }
 
 /*
@@ -379,7 +420,7 @@ static ssize_t dbgfs_read(struct file *file, char __user *ubuf, size_t count,
 	char *buf;
 	int err;
 
-	err = dbgfs_lock_ctx(dctx, false);
+	err = dbgfs_lock_ctx(dctx);
 	if (err)
 		return err;
 	sz = size(dctx);
@@ -680,7 +721,12 @@ static size_t dbgfs_monitor_on_format(struct damon_dbgfs_ctx *dctx,
 			 damon_dbgfs_running(&dbgfs_ctxs) ? "on" : "off");
 }
 
-/* "on" starts all contexts, "off" stops those that run, if any. */
+/*
+ * "on" starts all contexts, "off" stops those that run, if any.  A kdamond
+ * may take long to stop (writing its record to a slow or frozen file
+ * system), so "off" only marks the stop under way here and the writer
+ * waits for the kdamonds after dropping dbgfs_lock.
+ */
 static int dbgfs_monitor_on_apply(struct damon_dbgfs_ctx *dctx, char *buf)
 {
 	bool on;
@@ -690,10 +736,10 @@ static int dbgfs_monitor_on_apply(struct damon_dbgfs_ctx *dctx, char *buf)
 	if (err)
 		return err;
 	if (!on) {
-		damon_dbgfs_stop(&dbgfs_ctxs);
-		return 0;
+		dbgfs_stopping++;
+		return DBGFS_STOP_UNLOCKED;
 	}
-	if (damon_dbgfs_running(&dbgfs_ctxs))
+	if (dbgfs_busy())
 		return -EBUSY;
 	return damon_dbgfs_start(&dbgfs_ctxs);
 }
