@@ -16,9 +16,11 @@
  * value, the common case, is simply applied.  If a piece makes the value
  * fail, the settings go back to what they were before its first piece, and
  * the open file refuses all further writes: the rest of a refused value
- * must not be taken as a value of its own.  A write that does not continue
- * where the previous one on that open file ended (other than a new start
- * at offset 0) is refused.
+ * must not be taken as a value of its own.  Only the part of the settings
+ * that the file writes goes back, and only if no other write changed that
+ * part since; a value's pieces are undone also when monitoring started
+ * between them.  A write that does not continue where the previous one on
+ * that open file ended (other than a new start at offset 0) is refused.
  *
  * Locking: dbgfs_lock protects the list of contexts, their settings and
  * the open files' pending text, and is held while starting.  It is never
@@ -205,7 +207,11 @@ static int dbgfs_lock_ctx(struct damon_dbgfs_ctx *dctx)
  * @text:	What was written through this open file so far and applied.
  * @len:	The length of @text.
  * @failed:	A write failed; later writes are refused.
+ * @undo:	A piece failed before the lock could be taken: undo the
+ *		value's earlier pieces when the file is closed.
  * @saved:	Whether @before holds anything.
+ * @part:	The part of the settings that @before is for.
+ * @gen:	&damon_dbgfs_ctx->gen of @part after the last piece applied.
  * @before:	The settings from before the first piece of @text, to go
  *		back to if a later piece makes the value fail.
  */
@@ -214,7 +220,10 @@ struct dbgfs_file {
 	char *text;
 	size_t len;
 	bool failed;
+	bool undo;
 	bool saved;
+	enum damon_dbgfs_part part;
+	unsigned long gen;
 	struct damon_dbgfs_settings before;
 };
 
@@ -229,10 +238,19 @@ static int dbgfs_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static void dbgfs_rollback(struct dbgfs_file *f);
+
 static int dbgfs_release(struct inode *inode, struct file *file)
 {
 	struct dbgfs_file *f = file->private_data;
 
+	/* A value that failed without the lock (interrupted) goes back now. */
+	if (f->undo) {
+		mutex_lock(&dbgfs_lock);
+		if (!f->dctx->dead)
+			dbgfs_rollback(f);
+		mutex_unlock(&dbgfs_lock);
+	}
 	dbgfs_settings_free(&f->before);
 	kvfree(f->text);
 	kfree(f);
@@ -251,15 +269,28 @@ static struct damon_dbgfs_ctx *dbgfs_file_ctx(struct file *file)
  * struct dbgfs_writer - How a file takes what is written to it.
  * @max:	The longest value it takes.
  * @idle:	Whether writes need monitoring to be off.
- * @settings:	Whether @apply changes only &damon_dbgfs_ctx->set.
+ * @settings:	Whether @apply changes only the @part of
+ *		&damon_dbgfs_ctx->set.
+ * @part:	The part of the settings that @apply changes.
  * @apply:	Parses a value and applies it, or fails changing nothing.
  */
 struct dbgfs_writer {
 	size_t max;
 	bool idle;
 	bool settings;
+	enum damon_dbgfs_part part;
 	int (*apply)(struct damon_dbgfs_ctx *dctx, char *buf);
 };
+
+/* Count a change of @part of @dctx's settings. */
+static void dbgfs_changed(struct damon_dbgfs_ctx *dctx,
+			  enum damon_dbgfs_part part)
+{
+	dctx->gen[part]++;
+	/* New targets clear the initial regions. */
+	if (part == DAMON_DBGFS_TARGETS)
+		dctx->gen[DAMON_DBGFS_REGIONS]++;
+}
 
 /*
  * Apply the value @text, the text written through @f so far, of which
@@ -283,6 +314,7 @@ static int dbgfs_apply(struct dbgfs_file *f, const struct dbgfs_writer *w,
 		if (err)
 			return err;
 		f->saved = true;
+		f->part = w->part;
 	}
 	work = kvmalloc(len + 1, GFP_KERNEL);
 	if (!work)
@@ -291,23 +323,59 @@ static int dbgfs_apply(struct dbgfs_file *f, const struct dbgfs_writer *w,
 	memcpy(work, text, len + 1);
 	err = w->apply(f->dctx, work);
 	kvfree(work);
+	if (!err && w->settings) {
+		dbgfs_changed(f->dctx, w->part);
+		f->gen = f->dctx->gen[w->part];
+	}
 	return err;
 }
 
+/* Exchange @part of two settings. */
+static void dbgfs_settings_swap_part(struct damon_dbgfs_settings *a,
+				     struct damon_dbgfs_settings *b,
+				     enum damon_dbgfs_part part)
+{
+	switch (part) {
+	case DAMON_DBGFS_ATTRS:
+		swap(a->attrs, b->attrs);
+		break;
+	case DAMON_DBGFS_TARGETS:
+		swap(a->paddr, b->paddr);
+		swap(a->nr_targets, b->nr_targets);
+		swap(a->ids, b->ids);
+		swap(a->pids, b->pids);
+		fallthrough;	/* the regions named the targets */
+	case DAMON_DBGFS_REGIONS:
+		swap(a->regions, b->regions);
+		swap(a->nr_regions, b->nr_regions);
+		break;
+	case DAMON_DBGFS_RECORD:
+		swap(a->rec_size, b->rec_size);
+		swap(a->rec_path, b->rec_path);
+		break;
+	default:
+		break;
+	}
+}
+
 /*
- * A value failed: if earlier pieces of it were applied, go back to the
- * settings from before them.  Called with dbgfs_lock held, while no
- * context runs.
+ * A value failed: if earlier pieces of it were applied, put the part of
+ * the settings it writes back to what it was before them, unless another
+ * write changed that part since, which then stands.  Monitoring may have
+ * started in between: the settings are not what the kdamonds use, and
+ * the next start uses them as they read.  Called with dbgfs_lock held.
  */
 static void dbgfs_rollback(struct dbgfs_file *f)
 {
-	struct damon_dbgfs_settings *set = &f->dctx->set;
+	struct damon_dbgfs_ctx *dctx = f->dctx;
 
 	if (!f->saved || !f->len)
 		return;
-	dbgfs_settings_free(set);
-	*set = f->before;
-	memset(&f->before, 0, sizeof(f->before));
+	if (dctx->gen[f->part] == f->gen) {
+		dbgfs_settings_swap_part(&dctx->set, &f->before, f->part);
+		dbgfs_changed(dctx, f->part);
+	}
+	dbgfs_settings_free(&f->before);
 	f->saved = false;
 }
 
@@ -354,10 +422,8 @@ static ssize_t dbgfs_write(struct file *file, const char __user *ubuf,
 	if (f->failed)
 		goto unlock;
 	err = -EBUSY;
-	if (w->idle && dbgfs_busy()) {
-		f->failed = true;
-		goto unlock;
-	}
+	if (w->idle && dbgfs_busy())
+		goto fail;
 	err = -EINVAL;
 	if (*ppos == 0)
 		prefix = 0;
@@ -388,7 +454,9 @@ static ssize_t dbgfs_write(struct file *file, const char __user *ubuf,
 	goto unlock;
 fail:
 	f->failed = true;
-	dbgfs_rollback(f);
+	/* A new value (at offset 0) leaves the last complete one alone. */
+	if (*ppos)
+		dbgfs_rollback(f);
 unlock:
 	mutex_unlock(&dbgfs_lock);
 	if (stop)
@@ -397,8 +465,24 @@ unlock:
 	kvfree(text);
 	return err ? err : count;
 fail_unlocked:
-	WRITE_ONCE(f->failed, true);
+	/*
+	 * Refused before the lock was taken; earlier pieces go back here if
+	 * the lock can be had, else when the file is closed.
+	 */
 	kvfree(piece);
+	if (err == -ENODEV)
+		return err;
+	if (err == -EINTR || mutex_lock_killable(&dbgfs_lock)) {
+		WRITE_ONCE(f->failed, true);
+		WRITE_ONCE(f->undo, !!*ppos);
+		return err;
+	}
+	if (!f->dctx->dead) {
+		f->failed = true;
+		if (*ppos)
+			dbgfs_rollback(f);
+	}
+	mutex_unlock(&dbgfs_lock);
 	return err;
 }
 
@@ -471,6 +555,7 @@ static const struct dbgfs_writer dbgfs_attrs_writer = {
 	.max = DAMON_DBGFS_SMALL_INPUT_MAX,
 	.idle = true,
 	.settings = true,
+	.part = DAMON_DBGFS_ATTRS,
 	.apply = dbgfs_attrs_apply,
 };
 
@@ -570,6 +655,7 @@ static const struct dbgfs_writer dbgfs_targets_writer = {
 	.max = DAMON_DBGFS_LIST_INPUT_MAX,
 	.idle = true,
 	.settings = true,
+	.part = DAMON_DBGFS_TARGETS,
 	.apply = dbgfs_targets_apply,
 };
 
@@ -622,6 +708,7 @@ static const struct dbgfs_writer dbgfs_regions_writer = {
 	.max = DAMON_DBGFS_LIST_INPUT_MAX,
 	.idle = true,
 	.settings = true,
+	.part = DAMON_DBGFS_REGIONS,
 	.apply = dbgfs_regions_apply,
 };
 
@@ -679,6 +766,7 @@ static const struct dbgfs_writer dbgfs_record_writer = {
 	.max = DAMON_DBGFS_RECORD_INPUT_MAX,
 	.idle = true,
 	.settings = true,
+	.part = DAMON_DBGFS_RECORD,
 	.apply = dbgfs_record_apply,
 };
 
