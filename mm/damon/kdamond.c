@@ -13,7 +13,6 @@
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
-#include <linux/module.h>
 #include <linux/sched.h>
 
 #include "core_internal.h"
@@ -148,23 +147,17 @@ static int kdamond_sample(struct damon_ctx *ctx)
 }
 
 /**
- * damon_kdamond_fn() - The body of a kdamond.
- * @data:	A &struct damon_kdamond_start from damon_start().
+ * damon_kdamond_run() - The monitoring of a kdamond.
+ * @ctx:	The context the calling kdamond monitors.
  *
  * Monitors until kthread_stop(), until no target is valid, or until a
  * callback returns non-zero; then runs the operations set's cleanup and the
- * before_terminate callback, clears &damon_ctx->kdamond and drops the
- * module reference damon_start() took for it.
- *
- * Return: never; the thread exits from here.
+ * before_terminate callback.  The thread itself is started, accounted for
+ * and ended by the core (core.c).
  */
-int damon_kdamond_fn(void *data)
+void damon_kdamond_run(struct damon_ctx *ctx)
 {
-	struct damon_kdamond_start *start = data;
-	struct damon_ctx *ctx = start->ctx;
 	int stop = 0;
-
-	complete(&start->started);	/* @start is gone from here on. */
 
 	if (ctx->ops.init)
 		ctx->ops.init(ctx);
@@ -182,6 +175,4 @@ int damon_kdamond_fn(void *data)
 		ctx->ops.cleanup(ctx);
 	if (ctx->callback.before_terminate)
 		ctx->callback.before_terminate(ctx);
-	damon_kdamond_exited(ctx);
-	module_put_and_kthread_exit(0);
 }
