@@ -88,7 +88,7 @@ def main():
             d.write('target_ids', str(wl.pid))
             trace = AggregationTrace()
             d.write('monitor_on', 'on')
-            time.sleep(SECONDS)
+            trace.wait(30, SECONDS, 60)
             d.write('monitor_on', 'off')
             trace.stop()
             marker.stop()

@@ -13,7 +13,6 @@ these pages and reports the whole buffer idle.
 
 import statistics
 import sys
-import time
 
 from lib_dbgfs import Dbgfs, KSFT_PASS, fail, skip
 from lib_damon_access import (AggregationTrace, Workload, percent,
@@ -50,7 +49,7 @@ def main():
             d.write('target_ids', str(wl.pid))
             trace = AggregationTrace()
             d.write('monitor_on', 'on')
-            time.sleep(SECONDS)
+            trace.wait(25, SECONDS, 60)
             d.write('monitor_on', 'off')
             trace.stop()
         finally:

@@ -18,7 +18,7 @@ from lib_damon_access import (AggregationTrace, Workload, percent,
                               vaddr_scores, workload_path)
 
 ATTRS = '5000 100000 1000000 10 1000'
-RUN_S = 6
+RUN_S = 15
 
 
 def leader_state(pid):
@@ -46,12 +46,12 @@ def main():
         d.write('target_ids', str(wl.pid))
         trace = AggregationTrace()
         d.write('monitor_on', 'on')
-        time.sleep(RUN_S / 2)
+        trace.wait(15, 3, RUN_S - 2)
         on = d.read('monitor_on')
         trace.stop()
         if on != 'on':
             fail('monitoring stopped although the process still runs')
-        wl.wait()
+        wl.stop()
         wait_for('monitoring still on once the process is gone',
                  lambda: d.read('monitor_on') == 'off', 10)
     finally:
