@@ -180,13 +180,11 @@ st_debug_build() {
 }
 
 # The DAMON suites that run once on the debug kernel in make check: those
-# that drive the kernel hardest (fuzz, stress, fault injection, races,
-# hostile record files, pid references), with the fuzz counts cut to fit;
+# that drive the kernel hardest (fuzz, stress, fault injection, hostile
+# record files, rollback, lock stalls), with the fuzz counts cut to fit;
 # make check-debug runs all of them, with full counts.
 DEBUG_SUITES="dbgfs_fuzz.py dbgfs_fault_injection.py dbgfs_record_safety.py
-	dbgfs_rollback.py dbgfs_lock_stalls.py dbgfs_files.sh dbgfs_contexts.sh
-	dbgfs_exit_race.py dbgfs_pid_refs.sh vaddr_exit.py vaddr_hugetlb.py
-	vaddr_leader_exit.py"
+	dbgfs_rollback.py dbgfs_lock_stalls.py"
 
 st_debug_suites() {
 	local out=$build/share/ksft/ours ko=$build/debug/mm/damon/damon.ko
