@@ -14,7 +14,7 @@ CMD	?= uname -a
 
 .PHONY: help deps assemble kunit guest debug module guest-run selftests \
 	upstream-selftests damo-test check check-debug demo bench mainline clean \
-	layers
+	layers cross
 
 help:
 	@echo "make demo          build, boot, monitor a workload with our DAMON, show what it saw"
@@ -30,6 +30,7 @@ help:
 	@echo "make damo-test     damo's unit tests"
 	@echo "make layers        check the include/call directions between our C files"
 	@echo "make bench         benchmarks (not part of check)"
+	@echo "make cross         cross-build the series for arm64 and riscv64, DAMON=m and =y"
 	@echo "make mainline      the untouched base kernel (its own DAMON), for bench"
 
 $(BUILD)/.lock:
@@ -70,6 +71,12 @@ check:
 check-debug:
 	@$(REPO)/dev/check.sh debug
 
+# The series cross-built for arm64 and riscv64, DAMON=m and =y (not in
+# check: see dev/DEBUG-CI.md).
+cross: assemble
+	@$(REPO)/dev/install-deps.sh cross
+	@$(LOCK) $(REPO)/dev/cross-build.sh
+
 demo: guest
 	@$(REPO)/dev/demo.sh
 
@@ -81,5 +88,6 @@ bench: guest mainline
 
 clean:
 	rm -rf $(BUILD)/guest $(BUILD)/debug $(BUILD)/module $(BUILD)/mainline \
+		$(BUILD)/cross-arm64 $(BUILD)/cross-riscv \
 		$(BUILD)/kunit $(BUILD)/bench \
 		$(BUILD)/share $(BUILD)/check-logs

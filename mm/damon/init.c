@@ -66,6 +66,6 @@ module_init(damon_init);
 module_exit(damon_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("DAMON: Data Access MONitor");
-/* paddr_fault uses change_protection() and the fault hook of mm/. */
+/* The mm and arch symbols exported for DAMON only (see patches/). */
 MODULE_IMPORT_NS(DAMON);
+MODULE_DESCRIPTION("DAMON: Data Access MONitor");
