@@ -351,7 +351,7 @@ static void dbgfs_settings_swap_part(struct damon_dbgfs_settings *a,
 		swap(a->attrs, b->attrs);
 		break;
 	case DAMON_DBGFS_TARGETS:
-		swap(a->paddr, b->paddr);
+		swap(a->ops, b->ops);
 		swap(a->nr_targets, b->nr_targets);
 		swap(a->ids, b->ids);
 		swap(a->pids, b->pids);
@@ -359,6 +359,9 @@ static void dbgfs_settings_swap_part(struct damon_dbgfs_settings *a,
 	case DAMON_DBGFS_REGIONS:
 		swap(a->regions, b->regions);
 		swap(a->nr_regions, b->nr_regions);
+		break;
+	case DAMON_DBGFS_REPORT_FILTERS:
+		swap(a->filter, b->filter);
 		break;
 	case DAMON_DBGFS_RECORD:
 		swap(a->rec_size, b->rec_size);
@@ -821,6 +824,7 @@ static const struct dbgfs_writer dbgfs_report_filters_writer = {
 	.max = DAMON_DBGFS_SMALL_INPUT_MAX,
 	.idle = true,
 	.settings = true,
+	.part = DAMON_DBGFS_REPORT_FILTERS,
 	.apply = dbgfs_report_filters_apply,
 };
 
