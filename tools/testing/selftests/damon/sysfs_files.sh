@@ -55,6 +55,9 @@ expected="755 kdamonds
 755 kdamonds/0/contexts/0/monitoring_attrs/nr_regions
 600 kdamonds/0/contexts/0/monitoring_attrs/nr_regions/min
 600 kdamonds/0/contexts/0/monitoring_attrs/nr_regions/max
+755 kdamonds/0/contexts/0/report_filters
+600 kdamonds/0/contexts/0/report_filters/write_only
+600 kdamonds/0/contexts/0/report_filters/cpus
 755 kdamonds/0/contexts/0/targets
 600 kdamonds/0/contexts/0/targets/nr_targets
 755 kdamonds/0/contexts/0/targets/0
@@ -88,6 +91,8 @@ reads "$ctx/targets/0/pid_target" 0
 reads "$ctx/targets/0/regions/0/start" 0
 reads "$ctx/targets/0/regions/0/end" 0
 reads "$ctx/schemes/nr_schemes" 0
+reads "$ctx/report_filters/write_only" 0
+reads "$ctx/report_filters/cpus" all
 
 # --- read-only files
 write_fails "$kdamonds/0/pid" 1 "Permission denied"
@@ -151,6 +156,33 @@ for f in min max; do
 	write_ok "$f" 3
 	reads "$f" 3
 done
+
+# --- report filters (ours; mainline has no report-based monitoring)
+f=$ctx/report_filters/write_only
+for v in 1 y N on; do
+	write_ok "$f" "$v"
+done
+reads "$f" 1
+for bad in 2 x ""; do
+	write_fails "$f" "$bad" "$EINVAL"
+done
+write_fails "$f" "$long" "$E2BIG"
+reads "$f" 1
+write_ok "$f" 0
+f=$ctx/report_filters/cpus
+possible=$(cat /sys/devices/system/cpu/possible)
+write_ok "$f" 0
+reads "$f" 0
+write_ok "$f" "$possible"
+reads "$f" "$possible"
+# Not empty, and no CPU the machine cannot have (the one past the last).
+for bad in "" x 0- "0,$(( ${possible##*[-,]} + 1 ))" 99999999; do
+	write_fails "$f" "$bad" "$EINVAL"
+done
+write_too_long "$f"
+reads "$f" "$possible"
+write_ok "$f" all
+reads "$f" all
 
 # --- targets and regions
 f=$ctx/targets/0/pid_target
