@@ -32,6 +32,7 @@ help:
 	@echo "make series        the patch series: build/series/0000-cover-letter.patch ..."
 	@echo "make series-verify git am it, prove it equals the assembled tree, checkpatch it"
 	@echo "make series-check  build every patch of it in turn, W=1 and sparse (slow)"
+	@echo "make docs          our Documentation/ pages as HTML (build/docs/), no warnings"
 	@echo "make bench         benchmarks (not part of check)"
 	@echo "make mainline      the untouched base kernel (its own DAMON), for bench"
 
@@ -75,6 +76,9 @@ series-verify: series
 
 series-check: series
 	@$(REPO)/dev/series-check.sh
+
+docs: assemble
+	@$(REPO)/dev/docs.sh > /dev/null
 
 check:
 	@$(REPO)/dev/check.sh guest

@@ -84,6 +84,11 @@ st_series() {
 	tail -1 "$logs/series.out"
 }
 
+# Our Documentation/ pages, built as HTML with Sphinx: no warning.
+st_docs() {
+	"$repo/dev/docs.sh"
+}
+
 st_kunit() {
 	local json=$logs/kunit.json
 	rm -f "$json"
@@ -198,6 +203,7 @@ stage deps st_deps
 stage layers st_layers
 stage assemble st_assemble
 stage series st_series
+stage docs st_docs
 stage kunit st_kunit
 stage "$flavour-build" st_guest_build
 guest_ok=$last_fail
