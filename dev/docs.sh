@@ -32,9 +32,33 @@ for d in "${dirs[@]}"; do
 	rm -rf "$out/Documentation/output/$d" "$out/Documentation/output/.doctrees/$d"
 done
 # Debian's python3, which has Sphinx, before any other on PATH.
+stamp=$out/.stamp
+touch "$stamp"
 PATH=/usr/bin:$PATH make -C "$tree" O="$out" SPHINXDIRS="${dirs[*]}" \
 	htmldocs > "$log" 2>&1
 status=$?
+# htmldocs writes some generated pages into the source tree even with O=
+# (Documentation/networking/netlink_spec/).  Take them out again: the
+# assembled tree must stay byte-equal to the applied series.
+pristine=$repo/build/pristine/linux-source-6.12
+manifest=$tree/.damon-overlay-manifest
+ours() { grep -qxF "$1" "$manifest"; }
+# Files changed during the build, and files below Documentation/ that
+# neither the base nor we have, whenever they were made.
+{ (cd "$tree" && find . -newer "$stamp" -type f)
+  (cd "$tree" && find ./Documentation -type f) |
+	sed 's|^\./||' | while read -r f; do
+		[ -e "$pristine/$f" ] || ours "$f" || echo "$f"
+	done; } | sed 's|^\./||' | sort -u |
+while read -r f; do
+	if ours "$f"; then
+		continue
+	elif [ -f "$pristine/$f" ]; then
+		cmp -s "$pristine/$f" "$tree/$f" || cp -p "$pristine/$f" "$tree/$f"
+	else
+		rm -f "$tree/$f"
+	fi
+done
 problems=$(grep -E 'WARNING|ERROR|CRITICAL|SEVERE|Error' "$log" |
 	grep -v 'dot(1) not found')
 pass=0 fail=0
