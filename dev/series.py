@@ -596,6 +596,13 @@ def build_states(patches):
     for k, p in enumerate(active, 1):
         p.idx = k
 
+    # an exact path that names no file of ours has gone stale
+    for p in active:
+        for pat in p.files:
+            if specificity(pat)[0] == 1 and pat not in ours:
+                problems.append(f'{pat}: no such file of ours, but "{p.subject}" '
+                                f'claims it (dev/series/split.txt)')
+
     # which patch introduces each file of ours
     intro = {}
     for f in ours:
