@@ -13,7 +13,7 @@
 #
 # A warning in DAMON's files fails the step; in another file of the kernel
 # only when the base tree, built the same way, did not have it.  Takes the
-# build lock (DAMON_BUILD_LOCK) for each build, not for the whole run.
+# build lock (DAMON_BUILD_LOCK) for each step, not for the whole run.
 # Logs: build/series/check-logs/.  Too slow for make check (about 40
 # minutes cold on 2 cores).
 set -uo pipefail
@@ -49,12 +49,18 @@ git -C "$step" fetch -q -f origin '+refs/heads/series:refs/heads/series' \
 mapfile -t commits < <(git -C "$step" rev-list --reverse base..series)
 [ ${#commits[@]} -gt 0 ] || die "empty series"
 
-mk() {	# mk ARCH OBJDIR ARGS...: make in the step tree, under the lock
+mk() {	# mk ARCH OBJDIR ARGS...: make in the step tree (lock held)
 	local arch=$1 obj=$2
 	shift 2
-	flock "$lock" make -C "$step" O="$obj" ARCH="$arch" \
+	make -C "$step" O="$obj" ARCH="$arch" \
 		CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 }
+
+# The build lock is held for one step at a time (its builds and checks),
+# so that other builds of the machine get their turns in between.
+exec 9>> "$lock"
+locked() { flock 9; }
+unlocked() { flock -u 9; }
 
 checkout() {
 	git -C "$step" checkout -q -f --detach "$1" && git -C "$step" clean -q -fdx
@@ -116,6 +122,7 @@ all_touched=$(touched series)
 
 # The base: the W=1 and sparse findings that the other files already had.
 echo "series-check: the base tree, for its own warnings"
+locked
 checkout base
 um_config
 mk um "$um" -j"$jobs" > "$logs/base-um.log" 2>&1 || die "the base does not build (UML)"
@@ -123,15 +130,18 @@ mk um "$um" -j"$jobs" > "$logs/base-um.log" 2>&1 || die "the base does not build
 mk um "$um" -j"$jobs" W=1 C=2 $(built_objs "$um" <<< "$all_touched") \
 	> "$logs/base-um.w1.log" 2>&1
 findings "$logs/base-um.w1.log" > "$logs/base-um.w1"
+unlocked
 
 for i in "${!commits[@]}"; do
 	c=${commits[$i]}
 	n=$(printf '%04d' $((i + 1)))
 	subject=$(git -C "$step" log -1 --format=%s "$c")
 	t1=$(date +%s)
+	locked
 	checkout "$c"
 	um_config
 	if ! mk um "$um" -j"$jobs" > "$logs/$n-um.log" 2>&1; then
+		unlocked
 		grep -E 'error|Error' "$logs/$n-um.log" | head -20 >&2
 		summary+=("FAIL $n $subject: UML build failed ($logs/$n-um.log)")
 		failed=$((failed + 1))
@@ -140,6 +150,7 @@ for i in "${!commits[@]}"; do
 	fi
 	# shellcheck disable=SC2046
 	wcheck um "$um" "$n-um" $(touched "$c" | built_objs "$um")
+	unlocked
 	new=$(new_findings "$n-um" um)
 	if [ -n "$new" ]; then
 		summary+=("FAIL $n $subject: W=1/sparse: $(echo "$new" | wc -l) new")
@@ -161,10 +172,12 @@ x86_config() {
 }
 echo "series-check: x86_64 guest kernel"
 t1=$(date +%s)
+locked
 checkout series
 x86_config
 if ! mk x86_64 "$x86" -j"$jobs" bzImage > "$logs/x86.log" 2>&1; then
 	grep -E 'error|Error' "$logs/x86.log" | head -20 >&2
+	unlocked
 	summary+=("FAIL x86_64 guest kernel: build failed ($logs/x86.log)")
 	failed=$((failed + 1))
 else
@@ -179,6 +192,7 @@ else
 	  mk x86_64 "$x86" -j"$jobs" W=1 C=2 $x86_objs; } \
 		> "$logs/base-x86.w1.log" 2>&1
 	findings "$logs/base-x86.w1.log" > "$logs/base-x86.w1"
+	unlocked
 	new=$(new_findings x86 x86)
 	if [ -n "$new" ]; then
 		summary+=("FAIL x86_64 guest kernel: W=1/sparse: $(echo "$new" | wc -l) new")
