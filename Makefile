@@ -63,7 +63,7 @@ selftests: guest
 		'make -s -C $(BUILD)/linux/tools/testing/selftests TARGETS=damon O=$(BUILD)/share/ksft/ours run_tests'
 
 damo-test:
-	cd $(REPO) && python3 -m unittest discover -s tools/damon/tests
+	python3 -m unittest discover -s $(REPO)/tools/damon/tests -t $(REPO)/tools/damon
 
 layers:
 	@$(REPO)/dev/layers.py

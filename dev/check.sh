@@ -161,15 +161,17 @@ st_damo() {
 		echo 0 0 1
 		return
 	fi
-	(cd "$repo" && python3 -m unittest discover -s tools/damon/tests 2>&1) \
-		> "$logs/damo.out"
+	# -t names the top so that the count is the same from any directory.
+	python3 -m unittest discover -s "$repo/tools/damon/tests" \
+		-t "$repo/tools/damon" > "$logs/damo.out" 2>&1
 	tail -5 "$logs/damo.out" >&2
 	python3 "$repo/dev/count.py" unittest "$logs/damo.out"
 }
 
 st_damo_guest() {
 	local out=$logs/damo-guest.out
-	# damo against the real kernel: record a command, a pid and paddr.
+	# damo against the real kernel: record a command, a pid and paddr,
+	# and damo 3.x's spellings (start/status/tune/stop, record --timeout).
 	DURATION=8 guest_run -t 900 -e DURATION "$repo/tools/damon/tests/guest/run.sh" \
 		> "$out" 2>&1
 	tail -25 "$out" >&2
