@@ -81,6 +81,7 @@ class Patch:
         self.edits = []		# patches/*.patch
         self.body = []
         self.matched = []	# our files introduced here
+        self.missing = False	# an "== edit" whose patch does not exist
 
 
 def read_split(path):
@@ -134,7 +135,11 @@ def read_split(path):
         last = key
     for p in patches:
         if p.subject.startswith('edit '):
-            # "== edit patches/X.patch": the message is the patch's own
+            # "== edit patches/X.patch": the message is the patch's own;
+            # left out while the edit does not exist (a topic not merged)
+            if not os.path.exists(os.path.join(REPO, p.subject.split()[1])):
+                p.missing = True
+                continue
             p.edits.append(p.subject.split()[1])
             p.subject, body, _ = edit_header(p.edits[-1])
             if not any(l.strip() for l in p.body):
@@ -587,6 +592,8 @@ def build_states(patches):
 
     active = []
     for p in patches:
+        if p.missing:
+            continue
         # a patch whose files are all still to come, and that edits nothing,
         # waits for them (a topic not merged yet)
         if p.idx == 1 or p.edits or any(
