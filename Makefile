@@ -14,7 +14,7 @@ CMD	?= uname -a
 
 .PHONY: help deps assemble kunit guest debug module guest-run selftests \
 	upstream-selftests damo-test check check-debug demo bench mainline clean \
-	layers series series-verify series-check docs
+	layers series series-verify series-check docs cross
 
 help:
 	@echo "make demo          build, boot, monitor a workload with our DAMON, show what it saw"
@@ -34,6 +34,7 @@ help:
 	@echo "make series-check  build every patch of it in turn, W=1 and sparse (slow)"
 	@echo "make docs          our Documentation/ pages as HTML (build/docs/), no warnings"
 	@echo "make bench         benchmarks (not part of check)"
+	@echo "make cross         cross-build the series for arm64 and riscv64, DAMON=m and =y"
 	@echo "make mainline      the untouched base kernel (its own DAMON), for bench"
 
 $(BUILD)/.lock:
@@ -86,6 +87,12 @@ check:
 check-debug:
 	@$(REPO)/dev/check.sh debug
 
+# The series cross-built for arm64 and riscv64, DAMON=m and =y (not in
+# check: see dev/DEBUG-CI.md).
+cross: assemble
+	@$(REPO)/dev/install-deps.sh cross
+	@$(LOCK) $(REPO)/dev/cross-build.sh
+
 demo: guest
 	@$(REPO)/dev/demo.sh
 
@@ -97,5 +104,6 @@ bench: guest mainline
 
 clean:
 	rm -rf $(BUILD)/guest $(BUILD)/debug $(BUILD)/module $(BUILD)/mainline \
+		$(BUILD)/cross-arm64 $(BUILD)/cross-riscv \
 		$(BUILD)/kunit $(BUILD)/bench \
 		$(BUILD)/share $(BUILD)/check-logs

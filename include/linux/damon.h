@@ -17,6 +17,7 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <asm/page.h>
 
@@ -175,6 +176,14 @@ struct damon_callback {
 	void (*before_terminate)(struct damon_ctx *ctx);
 };
 
+/*
+ * The most regions a context may be given (max_nr_regions).  Regions cost
+ * about 64 bytes each, and a large enough range is split into
+ * max_nr_regions of them: without a bound, one write of a huge number
+ * could have a kdamond allocate the whole memory.
+ */
+#define DAMON_MAX_NR_REGIONS_LIMIT	(1024UL * 1024)
+
 /**
  * struct damon_attrs - The monitoring attributes of a context.
  * @sample_interval:	Time between two access checks, in microseconds.
@@ -212,9 +221,12 @@ struct damon_attrs {
  *			interval ends.
  * @next_update_sample:	@passed_samples at which the operations are next
  *			updated.
+ * @calls:		Requests of damon_call() waiting for the kdamond.
+ * @calls_lock:		Protects @calls.
  *
  * While the kdamond runs, only it may change @targets, their regions,
- * @attrs and @ops; others read them from the callbacks.
+ * @attrs and @ops; others read them from the callbacks, or have the
+ * kdamond run their code with damon_call().
  */
 struct damon_ctx {
 	struct damon_attrs attrs;
@@ -230,6 +242,9 @@ struct damon_ctx {
 	unsigned long passed_samples;
 	unsigned long next_aggr_sample;
 	unsigned long next_update_sample;
+
+	struct list_head calls;
+	spinlock_t calls_lock;		/* protects @calls */
 };
 
 static inline struct damon_region *damon_next_region(struct damon_region *r)
@@ -299,6 +314,11 @@ int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive);
 int damon_stop(struct damon_ctx **ctxs, int nr_ctxs);
 int damon_nr_running_ctxs(void);
 bool damon_is_running(struct damon_ctx *ctx);
+
+/* Changing a running context (call.c, commit.c). */
+int damon_call(struct damon_ctx *ctx,
+	       int (*fn)(struct damon_ctx *ctx, void *arg), void *arg);
+int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src);
 
 #endif	/* CONFIG_DAMON */
 

@@ -131,6 +131,8 @@ struct damon_ctx *damon_new_ctx(void)
 	INIT_LIST_HEAD(&ctx->targets);
 	mutex_init(&ctx->kdamond_lock);
 	mutex_init(&ctx->stop_lock);
+	INIT_LIST_HEAD(&ctx->calls);
+	spin_lock_init(&ctx->calls_lock);
 	return ctx;
 }
 EXPORT_SYMBOL_GPL(damon_new_ctx);
@@ -271,13 +273,18 @@ struct damon_kdamond_start {
 	struct completion started;
 };
 
-/* Account for a kdamond that is about to exit: its last use of @ctx. */
+/*
+ * Account for a kdamond that is about to exit: its last use of @ctx.
+ * Requests of damon_call() that it did not run are canceled here, under
+ * damon_lock, so that damon_destroy_ctx() waits for that too.
+ */
 static void damon_kdamond_exited(struct damon_ctx *ctx)
 {
 	mutex_lock(&damon_lock);
 	mutex_lock(&ctx->kdamond_lock);
 	ctx->kdamond = NULL;
 	mutex_unlock(&ctx->kdamond_lock);
+	damon_calls_cancel(ctx);
 	if (!--damon_nr_running)
 		damon_running_exclusive = false;
 	mutex_unlock(&damon_lock);

@@ -72,6 +72,11 @@ static inline bool damon_sample_reached(unsigned long passed,
 /* The monitoring loop of a kdamond (kdamond.c). */
 void damon_kdamond_run(struct damon_ctx *ctx);
 
+/* damon_call() requests, run or canceled by the kdamond (call.c). */
+bool damon_calls_pending(struct damon_ctx *ctx);
+void damon_calls_run(struct damon_ctx *ctx);
+void damon_calls_cancel(struct damon_ctx *ctx);
+
 /* Regions: building blocks of everything above them (region.c). */
 void damon_insert_region_after(struct damon_region *r,
 			       struct damon_region *prev,

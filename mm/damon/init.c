@@ -64,4 +64,6 @@ module_init(damon_init);
 module_exit(damon_exit);
 
 MODULE_LICENSE("GPL");
+/* The mm and arch symbols exported for DAMON only (see patches/). */
+MODULE_IMPORT_NS(DAMON);
 MODULE_DESCRIPTION("DAMON: Data Access MONitor");

@@ -21,11 +21,11 @@
 #include <trace/events/damon.h>
 
 /*
- * Sleep for @usecs microseconds, or until asked to stop.  TASK_IDLE keeps
- * the sleeping kdamond out of the load average, and a small slack lets the
- * timer share a wakeup with others.
+ * Sleep for @usecs microseconds, or until asked to stop or to run a
+ * damon_call() request.  TASK_IDLE keeps the sleeping kdamond out of the
+ * load average, and a small slack lets the timer share a wakeup with others.
  */
-static void kdamond_sleep(unsigned long usecs)
+static void kdamond_sleep(struct damon_ctx *ctx, unsigned long usecs)
 {
 	u64 ns = KTIME_MAX;
 	ktime_t expires;
@@ -35,7 +35,7 @@ static void kdamond_sleep(unsigned long usecs)
 	expires = ktime_add_safe(ktime_get(), ns_to_ktime(ns));
 	for (;;) {
 		set_current_state(TASK_IDLE);
-		if (kthread_should_stop())
+		if (kthread_should_stop() || damon_calls_pending(ctx))
 			break;
 		if (!schedule_hrtimeout_range(&expires, ns >> 6,
 					      HRTIMER_MODE_ABS))
@@ -111,9 +111,11 @@ static int kdamond_sample(struct damon_ctx *ctx)
 {
 	int stop = 0;
 
+	/* Between two samples nothing of @ctx is in use: a safe point. */
+	damon_calls_run(ctx);
 	if (ctx->ops.prepare_access_checks)
 		ctx->ops.prepare_access_checks(ctx);
-	kdamond_sleep(ctx->attrs.sample_interval);
+	kdamond_sleep(ctx, ctx->attrs.sample_interval);
 	if (kthread_should_stop())
 		return 1;
 	if (ctx->ops.check_accesses)

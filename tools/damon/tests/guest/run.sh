@@ -46,6 +46,17 @@ if [ -z "$hotset" ]; then
 		{ echo "Bail out! cannot build hotset"; exit 1; }
 fi
 
+# damon_on: does DAMON monitor, through debugfs or through sysfs (which
+# damo uses when the kernel has it)?
+damon_on() {
+	local s
+	[ "$(cat $dbgfs/monitor_on)" = on ] && return 0
+	for s in /sys/kernel/mm/damon/admin/kdamonds/*/state; do
+		[ -e "$s" ] && [ "$(cat "$s")" = on ] && return 0
+	done
+	return 1
+}
+
 settings() {
 	for f in attrs target_ids pids init_regions record monitor_on; do
 		[ -e $dbgfs/$f ] && echo "$f: $(cat $dbgfs/$f)"
@@ -167,7 +178,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "$damo" record -o "$work/$sig.data" \
 	rec=$!
 	# Python starts slowly in an emulated guest: wait for monitoring.
 	for _ in $(seq 600); do
-		[ "$(cat $dbgfs/monitor_on)" = on ] && break
+		damon_on && break
 		sleep 0.1
 	done
 	sleep 2
