@@ -421,9 +421,12 @@ def select(path, lines, selector):
     """Line ranges (inclusive) of lines that selector picks in a file."""
     kind = kind_of(path)
     scope = None
-    m = re.match(r'^(\w+):(/.*/)$', selector)
+    exact = False
+    m = re.match(r'^(\w+):(=?/.*/)$', selector)
     if m:
         scope, selector = m.group(1), m.group(2)
+    if selector.startswith('=/'):
+        exact, selector = True, selector[1:]
     if selector.startswith('/') and selector.endswith('/') and len(selector) > 1:
         rx = re.compile(selector[1:-1], re.M)
         cf = CFile(lines) if kind == 'c' else None
@@ -446,7 +449,11 @@ def select(path, lines, selector):
                 if i in hit:
                     continue
                 hit.add(i)
-                if cf:
+                if exact:
+                    last = a + bisect.bisect_right(
+                        starts, max(m.end() - 1, m.start())) - 1
+                    r = (i, last)
+                elif cf:
                     r = cf.select_line(i)
                 else:
                     r = text_select_line(kind, lines, i)
