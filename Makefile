@@ -14,7 +14,7 @@ CMD	?= uname -a
 
 .PHONY: help deps assemble kunit guest debug module guest-run selftests \
 	upstream-selftests damo-test check check-debug demo bench mainline clean \
-	layers cross
+	layers series series-verify series-check docs cross
 
 help:
 	@echo "make demo          build, boot, monitor a workload with our DAMON, show what it saw"
@@ -29,6 +29,10 @@ help:
 	@echo "make selftests     our kselftests in the guest"
 	@echo "make damo-test     damo's unit tests"
 	@echo "make layers        check the include/call directions between our C files"
+	@echo "make series        the patch series: build/series/0000-cover-letter.patch ..."
+	@echo "make series-verify git am it, prove it equals the assembled tree, checkpatch it"
+	@echo "make series-check  build every patch of it in turn, W=1 and sparse (slow)"
+	@echo "make docs          our Documentation/ pages as HTML (build/docs/), no warnings"
 	@echo "make bench         benchmarks (not part of check)"
 	@echo "make cross         cross-build the series for arm64 and riscv64, DAMON=m and =y"
 	@echo "make mainline      the untouched base kernel (its own DAMON), for bench"
@@ -64,6 +68,18 @@ damo-test:
 
 layers:
 	@$(REPO)/dev/layers.py
+
+series: assemble
+	@$(REPO)/dev/series.py make
+
+series-verify: series
+	@$(REPO)/dev/series.py verify
+
+series-check: series
+	@$(REPO)/dev/series-check.sh
+
+docs: assemble
+	@$(REPO)/dev/docs.sh > /dev/null
 
 check:
 	@$(REPO)/dev/check.sh guest

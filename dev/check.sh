@@ -76,6 +76,24 @@ st_assemble() {
 		tail -1 "$logs/assemble.out" >&2 && echo 1 0 0 || echo 0 1 0
 }
 
+# The patch series (dev/series.py): made, applied with git am onto the
+# base, proven equal to the assembled tree, checkpatch'ed and kernel-doc'ed.
+st_series() {
+	if ! "$repo/dev/series.py" make > "$logs/series.out" 2>&1; then
+		cat "$logs/series.out" >&2
+		echo 0 1 0
+		return
+	fi
+	"$repo/dev/series.py" verify >> "$logs/series.out" 2>&1
+	grep -v '^ok ' "$logs/series.out" >&2
+	tail -1 "$logs/series.out"
+}
+
+# Our Documentation/ pages, built as HTML with Sphinx: no warning.
+st_docs() {
+	"$repo/dev/docs.sh"
+}
+
 st_kunit() {
 	local json=$logs/kunit.json
 	rm -f "$json"
@@ -220,6 +238,8 @@ export kselftest_override_timeout=${kselftest_override_timeout:-120}
 stage deps st_deps
 stage layers st_layers
 stage assemble st_assemble
+stage series st_series
+stage docs st_docs
 stage kunit st_kunit
 stage "$flavour-build" st_guest_build
 guest_ok=$last_fail

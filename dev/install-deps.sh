@@ -8,7 +8,8 @@ set -euo pipefail
 
 pkgs=(linux-source-6.12 qemu-system-x86 qemu-utils flex bison bc libelf-dev
       libssl-dev ccache make gcc python3 rsync cpio kmod gnuplot-nox
-      xz-utils patch util-linux coreutils procps)
+      xz-utils patch util-linux coreutils procps git sparse python3-ply
+      python3-git python3-sphinx)
 [ "${1:-}" = cross ] && pkgs+=(gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu)
 missing=()
 for p in "${pkgs[@]}"; do
