@@ -49,14 +49,20 @@ class DebugfsBackend:
         self.dbg.set_attrs(params.sample, params.aggr, params.updr,
                            params.minr, params.maxr)
         self.changed.add('targets')
-        if params.ops == 'paddr':
-            self.dbg.set_targets('paddr')
+        if params.physical():
+            self.dbg.set_targets(params.ops)
         else:
             self.dbg.set_targets(params.pids)
         if params.regions:
             self.changed.add(dbgfs.INIT_REGIONS)
-            key = -1 if params.ops == 'paddr' else params.pids[0]
+            key = -1 if params.physical() else params.pids[0]
             self.dbg.set_init_regions([key, 0], params.regions)
+        if self.dbg.has(dbgfs.REPORT_FILTERS):
+            self.changed.add(dbgfs.REPORT_FILTERS)
+            self.dbg.set_report_filters(params.write_only, params.cpus)
+        elif params.has_report_filters():
+            raise DamoError('this kernel has no access report filters '
+                            '(%s)' % self.dbg.path(dbgfs.REPORT_FILTERS))
         return []
 
     def start(self):
@@ -85,11 +91,12 @@ class DebugfsBackend:
                 if len(f) == 3:
                     regions.append((int(f[1]), int(f[2])))
         out = {'ops': 'paddr' if targets in (['-1'], ['paddr'])
+               else 'paddr_fault' if targets == ['paddr_fault']
                else 'vaddr', 'targets': []}
         for name, value in zip(('sample_us', 'aggr_us', 'update_us',
                                 'nr_regions_min', 'nr_regions_max'), attrs):
             out[name] = int(value)
-        if out['ops'] == 'paddr':
+        if out['ops'] in ('paddr', 'paddr_fault'):
             out['targets'].append((None, regions))
         else:
             out['targets'] = [(int(t), regions) for t in targets]

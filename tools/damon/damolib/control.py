@@ -187,8 +187,11 @@ def run_tune(args):
     if target.kind is None:
         cur = be.current() or {}
         targets = cur.get('targets', [])
-        if cur.get('ops') == 'paddr' or not targets:
+        if cur.get('ops') in ('paddr', 'paddr_fault') or not targets:
             target = damon_args.Target('paddr')
+            # The operations set of a running DAMON cannot change.
+            if args.ops is None:
+                args.ops = cur.get('ops')
             regions = targets[0][1] if targets else None
             if not regions or args.regions or args.numa_node is not None:
                 regions = damon_args.monitoring_regions(args, 'paddr',

@@ -18,9 +18,9 @@ import shutil
 from . import backend, compat3, memlayout
 from .errors import DamoError
 from .numtext import parse_time
-from .params import DEFAULTS, MonitorParams
+from .params import DEFAULTS, PHYSICAL_OPS, MonitorParams
 
-OPS = ('vaddr', 'fvaddr', 'paddr')
+OPS = ('vaddr', 'fvaddr', 'paddr', 'paddr_fault')
 
 
 def interval_us(text):
@@ -53,6 +53,18 @@ def positive(text):
 
 def non_negative_int(text):
     return _int_at_least(text, 0, 'must not be negative')
+
+
+def cpu_list(text):
+    """A CPU list as the kernel takes it ('0-2,5'); checked for form
+    only, the kernel checks the CPUs."""
+    for part in text.split(','):
+        first, sep, last = part.partition('-')
+        if not first.isdigit() or (sep and not last.isdigit()) or (
+                sep and int(last) < int(first)):
+            raise argparse.ArgumentTypeError(
+                '%r is not a CPU list (e.g. "0-2,5")' % text)
+    return text
 
 
 def parse_regions(text):
@@ -106,7 +118,16 @@ def add_options(p):
     where.add_argument('--ops', choices=OPS,
                        help='operations set (default: paddr for paddr, '
                        'vaddr for a process; fvaddr needs --regions and '
-                       'sysfs)')
+                       'sysfs; paddr_fault monitors physical memory from '
+                       'page faults)')
+    reports = p.add_argument_group(
+        'access report filters (paddr_fault only)')
+    reports.add_argument('--write_only', '--write-only',
+                         action='store_true', default=None,
+                         help='count only the accesses that write')
+    reports.add_argument('--cpus', type=cpu_list, metavar='LIST',
+                         help='count only the accesses made on these CPUs, '
+                         'e.g. "1" or "0-2,5"')
     where.add_argument('--target_pid', type=positive, metavar='PID',
                        help='damo 3.x: the process to monitor (same as '
                        'giving PID as TARGET)')
@@ -155,7 +176,7 @@ def resolve_target(words, args):
             raise DamoError('give either TARGET or --target_pid, not both')
         words = [str(args.target_pid)]
     if not words:
-        if args.ops == 'paddr':
+        if args.ops in PHYSICAL_OPS:
             return Target('paddr')
         return Target(None)
     if len(words) == 1 and words[0] == 'paddr':
@@ -233,20 +254,26 @@ def make_params(args, target, regions, pid=None):
     and 'cmd' targets)."""
     ops = args.ops
     if target.kind == 'paddr':
-        if ops not in (None, 'paddr'):
+        if ops not in (None,) + PHYSICAL_OPS:
             raise DamoError('--ops %s does not go with the paddr target'
                             % ops)
-        ops = 'paddr'
+        ops = ops or 'paddr'
     else:
-        if ops == 'paddr':
-            raise DamoError('--ops paddr monitors physical memory: give '
-                            'paddr (or nothing) as TARGET, not a process')
+        if ops in PHYSICAL_OPS:
+            raise DamoError('--ops %s monitors physical memory: give '
+                            'paddr (or nothing) as TARGET, not a process'
+                            % ops)
         ops = ops or 'vaddr'
         if ops == 'fvaddr' and not regions:
             raise DamoError('fvaddr monitors fixed ranges: give them with '
                             '--regions')
+    write_only = bool(getattr(args, 'write_only', None))
+    cpus = getattr(args, 'cpus', None)
+    if (write_only or cpus is not None) and ops != 'paddr_fault':
+        raise DamoError('--write_only and --cpus filter access reports: '
+                        'they need --ops paddr_fault')
     return MonitorParams(ops, [pid] if pid is not None else [], regions,
-                         **attrs(args))
+                         write_only=write_only, cpus=cpus, **attrs(args))
 
 
 # Splitting the command line (see the module doc).

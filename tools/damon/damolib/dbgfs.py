@@ -10,6 +10,8 @@ Files used, under <debugfs>/damon/:
                 -1 for paddr (kernels that only take the target's index get
                 0 instead, see set_init_regions())
   record        "<buffer bytes> <path>": where the kernel writes results
+  report_filters  "write_only=<0|1> cpus=<CPU list|all>": which access
+                reports paddr_fault counts (our kernel only)
   monitor_on    "on" / "off" (monitor_on_DEPRECATED on some kernels)
   kdamond_pid   the monitoring thread's pid, or "none"
 
@@ -27,12 +29,13 @@ ATTRS = 'attrs'
 INIT_REGIONS = 'init_regions'
 RECORD = 'record'
 KDAMOND_PID = 'kdamond_pid'
+REPORT_FILTERS = 'report_filters'
 _TARGET_FILES = ('target_ids', 'pids')
 _MONITOR_FILES = ('monitor_on', 'monitor_on_DEPRECATED')
 
 # The order settings are restored in: targets before the regions that
 # refer to them.
-_RESTORE_ORDER = (ATTRS, 'targets', INIT_REGIONS, RECORD)
+_RESTORE_ORDER = (ATTRS, 'targets', INIT_REGIONS, RECORD, REPORT_FILTERS)
 
 
 class Debugfs:
@@ -128,11 +131,17 @@ class Debugfs:
                                               max_nr))
 
     def set_targets(self, targets):
-        """targets: list of pids, or the string 'paddr'."""
-        if targets == 'paddr':
-            self.write('targets', 'paddr')
+        """targets: list of pids, or the string 'paddr' or
+        'paddr_fault'."""
+        if targets in ('paddr', 'paddr_fault'):
+            self.write('targets', targets)
         else:
             self.write('targets', ' '.join(str(p) for p in targets))
+
+    def set_report_filters(self, write_only, cpus):
+        """cpus: a CPU list, or None for every CPU."""
+        self.write(REPORT_FILTERS, 'write_only=%d cpus=%s' % (
+            1 if write_only else 0, cpus if cpus is not None else 'all'))
 
     def set_init_regions(self, keys, regions):
         """Set one target's initial regions.

@@ -170,6 +170,22 @@ class Sysfs:
         self._put(os.path.join(attrs, 'nr_regions', 'min'), params.minr,
                   changed_only)
         self._set_targets(params, changed_only)
+        self._set_report_filters(params, changed_only)
+
+    def _set_report_filters(self, params, changed_only=False):
+        """report_filters/ of paddr_fault, reset to "count every report"
+        unless params asks for filters."""
+        base = self.ctx('report_filters')
+        if not os.path.isdir(base):
+            if params.has_report_filters():
+                raise DamoError('this kernel has no access report filters '
+                                '(%s)' % base)
+            return
+        self._put(os.path.join(base, 'write_only'),
+                  1 if params.write_only else 0, changed_only)
+        self._put(os.path.join(base, 'cpus'),
+                  params.cpus if params.cpus is not None else 'all',
+                  changed_only)
 
     def apply(self, params):
         """Stage params in kdamond 0 (recreated); DAMON must be off.
