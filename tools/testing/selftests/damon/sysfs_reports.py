@@ -10,8 +10,9 @@ ones; after write_only 0 and a "commit", without restarting, both.  Each
 in at least 90 % of its aggregations (after the first second; those
 around the commit are left out).  Meanwhile the operations set cannot be
 switched (operations refuses other names while it runs, so no commit can
-carry one).  After "off" the
-workload keeps no PROT_NONE page table entry.  The files' values are
+carry one).  After "off" the workload keeps no PROT_NONE page table
+entry.  A kernel with report filters and NUMA balancing must list
+paddr_fault in avail_operations.  The files' values are
 checked by sysfs_files.sh.
 
 Environment: DAMON_TEST_SECONDS (monitoring time per half, default 6).
@@ -27,7 +28,7 @@ from lib_damon import KSFT_PASS, fail, largest_ram, skip
 from lib_damon_access import AggregationTrace, percent
 from lib_paddr_fault import (ATTRS, SCAN, SKIP, RwWorkload, protnone,
                              rw_workload_path, seen)
-from lib_sysfs import Sysfs
+from lib_sysfs import ADMIN, Sysfs
 
 HOT, COLD, MIN_GOOD = 0.9, 0.1, 0.9
 
@@ -49,6 +50,11 @@ def main():
     seconds = float(os.environ.get('DAMON_TEST_SECONDS', '6'))
     s = Sysfs.setup()
     if not s.has_paddr('paddr_fault'):
+        # Ours has it wherever the kernel has NUMA balancing's PROT_NONE.
+        filters_dir = os.path.join(ADMIN, Sysfs.ctx(0, 'report_filters'))
+        if os.path.exists('/proc/sys/kernel/numa_balancing') and \
+                os.path.isdir(filters_dir):
+            fail('avail_operations lacks paddr_fault')
         skip('no paddr_fault operations set')
     if not rw_workload_path() or not os.path.exists(SCAN):
         skip('rw_workload is not built, or no %s' % SCAN)
