@@ -740,6 +740,7 @@ def build_states(patches):
             continue
         lines = data.decode(errors='surrogateescape').split('\n')
         owner = {}
+        span = {}	# line -> the range that claimed it
         for idx, sel, opt in parts:
             if idx <= start and f in final:
                 problems.append(f'{f}: part {sel} is claimed by patch {idx}, '
@@ -759,9 +760,20 @@ def build_states(patches):
             for a, b in ranges:
                 for i in range(a, b + 1):
                     if owner.get(i, idx) != idx:
-                        problems.append(f'{f}:{i + 1}: claimed by patches '
-                                        f'{owner[i]} and {idx}')
+                        # A later patch may claim lines inside what an
+                        # earlier one claims (a call in its function).
+                        oa, ob = span[i]
+                        inner = (a, b) != (oa, ob)
+                        if owner[i] < idx and inner and oa <= a and b <= ob:
+                            pass
+                        elif owner[i] > idx and inner and \
+                                a <= oa and ob <= b:
+                            continue
+                        else:
+                            problems.append(f'{f}:{i + 1}: claimed by '
+                                            f'patches {owner[i]} and {idx}')
                     owner[i] = idx
+                    span[i] = (a, b)
         for k in range(start, n + 1):
             drop = [i for i, o in owner.items() if o > k]
             text = '\n'.join(remove_lines(lines, drop)) if drop else \

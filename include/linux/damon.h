@@ -83,8 +83,10 @@ struct damon_region {
  *
  * Operations sets call this from their access check rather than raising
  * &damon_region->nr_accesses themselves, so that the core also learns
- * where the access was.  A region counts once per sampling interval: if an
- * access report counted it already, this does nothing.
+ * where the access was.
+ *
+ * A region counts once per sampling interval: if an access report counted
+ * it already, this does nothing.
  */
 static inline void damon_region_accessed(struct damon_region *r)
 {

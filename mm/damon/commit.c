@@ -280,7 +280,8 @@ static void damon_commit_targets(struct damon_commit_plan *plan,
  *   target without regions gets them from its operations set's next
  *   update).  Targets past the end of @src are removed; those past the end
  *   of @dst are added.
- * - Report filter: @dst takes that of @src, for the reports from then on.
+ * - Report filter: @dst takes that of @src, for the reports from then on;
+ *   an invalid one fails with -EINVAL.
  * - Callbacks and the operations set's private data of @dst stay.
  *
  * A running @dst then splits regions that the new attributes find too
@@ -290,9 +291,8 @@ static void damon_commit_targets(struct damon_commit_plan *plan,
  * @src gives some of its targets away and gets removed ones of @dst in
  * exchange; its owner can only destroy it afterwards, on success or not.
  *
- * Return: 0 on success; -EINVAL if the attributes or the report filter of
- * @src are invalid or a target of @src has regions that are empty,
- * unsorted or overlapping;
+ * Return: 0 on success; -EINVAL if the attributes of @src are invalid or
+ * a target of @src has regions that are empty, unsorted or overlapping;
  * -EBUSY for a change of the operations set of a running @dst; -ENOMEM.
  */
 int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src)
@@ -301,8 +301,9 @@ int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src)
 	bool running = damon_is_running(dst);
 	int err;
 
-	if (damon_attrs_validate(&src->attrs) ||
-	    damon_report_filter_check(&src->report_filter))
+	if (damon_attrs_validate(&src->attrs))
+		return -EINVAL;
+	if (damon_report_filter_check(&src->report_filter))
 		return -EINVAL;
 	if (running && src->ops.id != dst->ops.id)
 		return -EBUSY;
