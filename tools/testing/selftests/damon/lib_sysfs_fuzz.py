@@ -11,7 +11,6 @@ here; give their files a kind below to make the values sharper.
 """
 
 import os
-import random
 
 from lib_fuzz import rand_bytes, rand_num
 from lib_sysfs import ADMIN
