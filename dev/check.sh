@@ -145,11 +145,21 @@ ksft_build() {
 		> "$logs/ksft-build-$(basename "$out").out" 2>&1
 }
 
+# make check-debug runs the sysfs fuzz at the debugfs fuzz's full counts
+# (about 15 minutes on the debug kernel), so each test gets more time there.
+SYSFS_FUZZ_LONG="DAMON_SYSFS_FUZZ_WRITES=500 DAMON_SYSFS_FUZZ_CYCLES=10000
+	DAMON_SYSFS_FUZZ_RACES=1000"
+
 st_selftests() {
-	local out=$build/share/ksft/ours
+	local out=$build/share/ksft/ours limit=1500 long=
+
 	ksft_build "$build/linux" "$out" || { tail -20 "$logs/ksft-build-ours.out" >&2; echo 0 1 0; return; }
-	guest_run -t 1500 -e kselftest_override_timeout \
-		"make -s -C $build/linux/tools/testing/selftests TARGETS=damon O=$out run_tests" \
+	if [ "$flavour" = debug ]; then
+		long="$(echo $SYSFS_FUZZ_LONG) kselftest_override_timeout=1800"
+		limit=7200
+	fi
+	guest_run -t $limit -e kselftest_override_timeout \
+		"$long make -s -C $build/linux/tools/testing/selftests TARGETS=damon O=$out run_tests" \
 		> "$logs/selftests.tap" 2>&1
 	cat "$logs/selftests.tap" >&2
 	python3 "$repo/dev/count.py" ksft "$logs/selftests.tap"
@@ -202,7 +212,7 @@ st_debug_build() {
 # record files, rollback, lock stalls), with the fuzz counts cut to fit;
 # make check-debug runs all of them, with full counts.
 DEBUG_SUITES="dbgfs_fuzz.py dbgfs_fault_injection.py dbgfs_record_safety.py
-	dbgfs_rollback.py dbgfs_lock_stalls.py"
+	dbgfs_rollback.py dbgfs_lock_stalls.py sysfs_fault_injection.py"
 
 st_debug_suites() {
 	local out=$build/share/ksft/ours ko=$build/debug/mm/damon/damon.ko

@@ -18,23 +18,11 @@ import subprocess
 import sys
 
 from lib_dbgfs import DBGFS, Dbgfs, KSFT_PASS, fail, largest_ram, skip
-from lib_fuzz import (FUZZ_DIR, kdamonds, kmemleak_new, kmemleak_start,
-                      settle, slab_counts)
+from lib_fuzz import (FUZZ_DIR, faults_ready, kdamonds, kmemleak_new,
+                      kmemleak_start, restore_faults, set_fault_attr, settle,
+                      slab_counts, write_with_fault)
 
-FAULTS = ('/sys/kernel/debug/failslab', '/sys/kernel/debug/fail_page_alloc')
 SHOWN = ('attrs', 'target_ids', 'init_regions', 'record', 'monitor_on')
-
-
-def set_attr(name, value):
-    old = {}
-    for d in FAULTS:
-        path = os.path.join(d, name)
-        if os.path.exists(path):
-            with open(path) as f:
-                old[path] = f.read().strip()
-            with open(path, 'w') as f:
-                f.write(value)
-    return old
 
 
 def state():
@@ -46,25 +34,6 @@ def state():
                          for f in SHOWN[:-1]})
     snap.update({f: open(os.path.join(DBGFS, f)).read() for f in SHOWN})
     return snap
-
-
-def write_with_fault(path, value, nth):
-    """Write with the nth allocation failed; (errno or None, injected)."""
-    fd = os.open(path, os.O_WRONLY)
-    tf = os.open('/proc/thread-self/fail-nth', os.O_RDWR)
-    err = None
-    try:
-        os.pwrite(tf, str(nth).encode(), 0)
-        try:
-            os.write(fd, value.encode())
-        except OSError as e:
-            err = e.errno
-        left = int(os.pread(tf, 32, 0) or b'0')
-        os.pwrite(tf, b'0', 0)
-    finally:
-        os.close(tf)
-        os.close(fd)
-    return err, left == 0
 
 
 def exercise(d, what, path, value, undo):
@@ -92,8 +61,7 @@ def exercise(d, what, path, value, undo):
 
 def main():
     d = Dbgfs.setup()
-    if not all(os.path.exists(f) for f in FAULTS) or \
-            not os.path.exists('/proc/thread-self/fail-nth'):
+    if not faults_ready():
         skip('no failslab, fail_page_alloc or fail-nth')
     if d.try_write('pids', 'paddr'):
         skip('no paddr operations set')
@@ -107,8 +75,8 @@ def main():
     sub = Dbgfs(d.path('fi'))
     sub.write('target_ids', str(os.getpid()))
     leak_check = kmemleak_start()
-    old = set_attr('ignore-gfp-wait', 'N')
-    old.update(set_attr('min-order', '0'))
+    old = set_fault_attr('ignore-gfp-wait', 'N')
+    old.update(set_fault_attr('min-order', '0'))
     settle()
     pids0, slab0 = slab_counts()
     cases = [
@@ -141,9 +109,7 @@ def main():
             print('%s: %d allocations failed in turn' % (what, n))
             total += n
     finally:
-        for path, value in old.items():
-            with open(path, 'w') as f:
-                f.write(value)
+        restore_faults(old)
     d.write('rm_contexts', 'fi')
     d.restore()
     subprocess.run(['rm', '-rf', FUZZ_DIR])

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Helpers of DAMON's fuzz, stress and fault injection tests: hostile
-values for the debugfs files, short-lived target processes, and the
-kernel's counts (struct pid objects, unreclaimable slab, kmemleak) that
-must not grow."""
+values for the debugfs files, short-lived target processes, writes with
+an allocation failed, and the kernel's counts (struct pid objects,
+unreclaimable slab, kmemleak) that must not grow."""
 
 import os
 import random
@@ -10,6 +10,8 @@ import re
 import time
 
 KMEMLEAK = '/sys/kernel/debug/kmemleak'
+FAULTS = ('/sys/kernel/debug/failslab', '/sys/kernel/debug/fail_page_alloc')
+FAIL_NTH = '/proc/thread-self/fail-nth'
 FUZZ_DIR = '/tmp/damon-fuzz'
 
 
@@ -189,3 +191,48 @@ def kmemleak_new():
         f.write('scan')
     with open(KMEMLEAK) as f:
         return len(re.findall(r'^unreferenced object', f.read(), re.M))
+
+
+def faults_ready():
+    """Whether failslab, fail_page_alloc and fail-nth are there."""
+    return all(os.path.exists(f) for f in FAULTS + (FAIL_NTH,))
+
+
+def set_fault_attr(name, value):
+    """Set a knob of failslab and fail_page_alloc; return the old values
+    for restore_faults()."""
+    old = {}
+    for d in FAULTS:
+        path = os.path.join(d, name)
+        if os.path.exists(path):
+            with open(path) as f:
+                old[path] = f.read().strip()
+            with open(path, 'w') as f:
+                f.write(value)
+    return old
+
+
+def restore_faults(old):
+    for path, value in old.items():
+        with open(path, 'w') as f:
+            f.write(value)
+
+
+def write_with_fault(path, value, nth):
+    """Write value (a str) in one write() with the nth allocation of this
+    thread failed; return (errno or None, whether a failure was injected)."""
+    fd = os.open(path, os.O_WRONLY)
+    tf = os.open(FAIL_NTH, os.O_RDWR)
+    err = None
+    try:
+        os.pwrite(tf, str(nth).encode(), 0)
+        try:
+            os.write(fd, value.encode())
+        except OSError as e:
+            err = e.errno
+        left = int(os.pread(tf, 32, 0) or b'0')
+        os.pwrite(tf, b'0', 0)
+    finally:
+        os.close(tf)
+        os.close(fd)
+    return err, left == 0
