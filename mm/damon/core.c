@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 
 #include "core_internal.h"
+#include "schemes.h"
 
 /*
  * damon_lock protects the number of running contexts and whether they were
@@ -342,6 +343,7 @@ struct damon_ctx *damon_new_ctx(void)
 	ctx->attrs.min_nr_regions = DAMON_DEFAULT_MIN_NR_REGIONS;
 	ctx->attrs.max_nr_regions = DAMON_DEFAULT_MAX_NR_REGIONS;
 	INIT_LIST_HEAD(&ctx->targets);
+	INIT_LIST_HEAD(&ctx->schemes);
 	mutex_init(&ctx->kdamond_lock);
 	mutex_init(&ctx->stop_lock);
 	return ctx;
@@ -349,7 +351,7 @@ struct damon_ctx *damon_new_ctx(void)
 EXPORT_SYMBOL_GPL(damon_new_ctx);
 
 /**
- * damon_destroy_ctx() - Free a context and all of its targets.
+ * damon_destroy_ctx() - Free a context with its targets and schemes.
  * @ctx:	The context, which must not be running.
  *
  * The operations set's private data is not freed here: the operations set
@@ -372,6 +374,7 @@ void damon_destroy_ctx(struct damon_ctx *ctx)
 
 	damon_for_each_target_safe(t, next, ctx)
 		damon_destroy_target(t);
+	damon_destroy_schemes(ctx);
 	mutex_destroy(&ctx->stop_lock);
 	mutex_destroy(&ctx->kdamond_lock);
 	kfree(ctx);
@@ -529,6 +532,28 @@ bool damon_is_registered_ops(enum damon_ops_id id)
 EXPORT_SYMBOL_GPL(damon_is_registered_ops);
 
 /**
+ * damon_get_registered_ops() - Copy a registered operations set.
+ * @id:		Which operations set.
+ * @ops:	Receives the copy.
+ *
+ * Return: 0 on success, or -EINVAL if @id is unknown or not registered.
+ */
+int damon_get_registered_ops(enum damon_ops_id id, struct damon_operations *ops)
+{
+	int err = 0;
+
+	if ((unsigned int)id >= NR_DAMON_OPS)
+		return -EINVAL;
+	mutex_lock(&damon_ops_lock);
+	if (damon_ops_present[id])
+		*ops = damon_ops_table[id];
+	else
+		err = -EINVAL;
+	mutex_unlock(&damon_ops_lock);
+	return err;
+}
+
+/**
  * damon_select_ops() - Make a context use a registered operations set.
  * @ctx:	The context, which must not be running.
  * @id:		Which operations set.
@@ -539,17 +564,7 @@ EXPORT_SYMBOL_GPL(damon_is_registered_ops);
  */
 int damon_select_ops(struct damon_ctx *ctx, enum damon_ops_id id)
 {
-	int err = 0;
-
-	if ((unsigned int)id >= NR_DAMON_OPS)
-		return -EINVAL;
-	mutex_lock(&damon_ops_lock);
-	if (damon_ops_present[id])
-		ctx->ops = damon_ops_table[id];
-	else
-		err = -EINVAL;
-	mutex_unlock(&damon_ops_lock);
-	return err;
+	return damon_get_registered_ops(id, &ctx->ops);
 }
 EXPORT_SYMBOL_GPL(damon_select_ops);
 
@@ -606,7 +621,8 @@ out:
  * of its callbacks returns non-zero.
  *
  * Return: 0 if every context started.  -EINVAL if @nr_ctxs is not positive
- * or a context has invalid attributes; -EBUSY if the group conflicts with
+ * or a context has invalid attributes; the error of damos_validate() if a
+ * context has a scheme its operations set cannot run; -EBUSY if the group conflicts with
  * the running contexts or a context is already running (also when it is
  * listed twice); the error of kthread_run() otherwise.  On failure no
  * context of @ctxs is left running by this call.
@@ -617,9 +633,13 @@ int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive)
 
 	if (nr_ctxs <= 0)
 		return -EINVAL;
-	for (i = 0; i < nr_ctxs; i++)
+	for (i = 0; i < nr_ctxs; i++) {
 		if (damon_attrs_validate(&ctxs[i]->attrs))
 			return -EINVAL;
+		err = damon_validate_schemes(ctxs[i]);
+		if (err)
+			return err;
+	}
 
 	mutex_lock(&damon_lock);
 	if ((exclusive && damon_nr_running) ||
@@ -695,13 +715,16 @@ EXPORT_SYMBOL_GPL(damon_stop);
  * damon_kdamond_exited() - Account for a kdamond that is about to exit.
  * @ctx:	The context of the kdamond.
  *
- * The last thing a kdamond does with @ctx.
+ * The last thing a kdamond does with @ctx.  A damos_walk() that is still
+ * waiting is let go here, under the same lock that damos_walk() checks
+ * the kdamond with, so none can start waiting after it.
  */
 void damon_kdamond_exited(struct damon_ctx *ctx)
 {
 	mutex_lock(&damon_lock);
 	mutex_lock(&ctx->kdamond_lock);
 	ctx->kdamond = NULL;
+	damos_walk_cancel(ctx);
 	mutex_unlock(&ctx->kdamond_lock);
 	if (!--damon_nr_running)
 		damon_running_exclusive = false;

@@ -117,6 +117,8 @@ void damon_adapt_regions(struct damon_ctx *ctx);
 
 /* The operations registry. */
 void damon_unregister_ops(enum damon_ops_id id);
+int damon_get_registered_ops(enum damon_ops_id id,
+			     struct damon_operations *ops);
 
 /*
  * The parts of the damon module.  A composite module has one module_init,

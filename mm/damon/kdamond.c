@@ -17,6 +17,7 @@
 #include <linux/sched.h>
 
 #include "core_internal.h"
+#include "schemes.h"
 
 #define CREATE_TRACE_POINTS
 #include <trace/events/damon.h>
@@ -125,6 +126,8 @@ static int kdamond_sample(struct damon_ctx *ctx)
 		stop = ctx->callback.after_sampling(ctx);
 	if (stop)
 		return stop;
+	/* Before the marks move: the schemes see where the interval is. */
+	damos_apply_schemes(ctx);
 
 	/*
 	 * Set the next marks before the work, so that damon_set_attrs()
@@ -173,10 +176,20 @@ int damon_kdamond_fn(void *data)
 	if (!stop) {
 		kdamond_reset_counts(ctx);
 		damon_initial_split(ctx);
+		damos_kdamond_start(ctx);
 	}
 
-	while (!stop && !kthread_should_stop() && !kdamond_targets_gone(ctx))
+	while (!stop && !kthread_should_stop() && !kdamond_targets_gone(ctx)) {
+		/* Watermarks may have deactivated every scheme: then rest. */
+		unsigned long idle_us = damos_wmarks_update(ctx, ktime_get_ns());
+
+		if (idle_us) {
+			damos_walk_progress(ctx);
+			kdamond_sleep(idle_us);
+			continue;
+		}
 		stop = kdamond_sample(ctx);
+	}
 
 	if (ctx->ops.cleanup)
 		ctx->ops.cleanup(ctx);
