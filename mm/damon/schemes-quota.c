@@ -23,15 +23,16 @@
 #include <linux/minmax.h>
 #include <linux/overflow.h>
 #include <linux/psi.h>
+#include <linux/sizes.h>
 #include <linux/time64.h>
 
 #include "core_internal.h"
 #include "schemes.h"
 
 /* The bytes a time quota allows before the action's throughput is known. */
-#define DAMOS_QUOTA_PROBE_SZ	(1UL << 20)
+#define DAMOS_QUOTA_PROBE_SZ	SZ_1M
 /* Where goals start to tune a quota that has no size of its own. */
-#define DAMOS_GOAL_START_SZ	(16UL << 20)
+#define DAMOS_GOAL_START_SZ	SZ_16M
 /* The most bytes goals may tune a quota up to. */
 #define DAMOS_GOAL_MAX_SZ	BIT(BITS_PER_LONG - 2)
 /* Goal achievements are in basis points (10000: reached); capped here. */
