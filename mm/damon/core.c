@@ -812,4 +812,5 @@ module_init(damon_init);
 module_exit(damon_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DAMON);
 MODULE_DESCRIPTION("DAMON: Data Access MONitor");

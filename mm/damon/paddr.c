@@ -23,6 +23,7 @@
 #include "../internal.h"
 #include "core_internal.h"
 #include "ops-common.h"
+#include "paddr.h"
 
 /**
  * struct damon_pa_walk - A reverse mapping walk of one sampled page.
@@ -145,8 +146,14 @@ static bool damon_pa_rmap(struct folio *folio, unsigned long pfn,
 	return w.young;
 }
 
-/* Make the page at @paddr look unaccessed, if it is user memory. */
-static void damon_pa_mkold(unsigned long paddr, struct damon_tlb_batch *batch)
+/**
+ * damon_pa_mkold() - Make the page at a physical address look unaccessed.
+ * @paddr:	The address.
+ * @batch:	Where to queue TLB flushes, or NULL to flush at once.
+ *
+ * Does nothing unless the page is user memory.
+ */
+void damon_pa_mkold(unsigned long paddr, struct damon_tlb_batch *batch)
 {
 	unsigned long pfn = PHYS_PFN(paddr);
 	struct folio *folio = damon_get_folio(pfn);
@@ -159,8 +166,13 @@ static void damon_pa_mkold(unsigned long paddr, struct damon_tlb_batch *batch)
 	folio_put(folio);
 }
 
-/* Whether the page at @paddr was accessed since damon_pa_mkold(). */
-static bool damon_pa_young(unsigned long paddr)
+/**
+ * damon_pa_young() - Whether the page at a physical address was accessed.
+ * @paddr:	The address.
+ *
+ * Return: true if the page is user memory accessed since damon_pa_mkold().
+ */
+bool damon_pa_young(unsigned long paddr)
 {
 	unsigned long pfn = PHYS_PFN(paddr);
 	struct folio *folio = damon_get_folio(pfn);
@@ -225,6 +237,13 @@ static const struct damon_operations damon_pa_ops = {
 	.prepare_access_checks = damon_pa_prepare_access_checks,
 	.check_accesses = damon_pa_check_accesses,
 	.cleanup = damon_pa_cleanup,
+	.apply_scheme = damon_pa_apply_scheme,
+	.damos_actions = BIT(DAMOS_PAGEOUT) | BIT(DAMOS_LRU_PRIO) |
+		BIT(DAMOS_LRU_DEPRIO) | BIT(DAMOS_STAT) |
+		(IS_ENABLED(CONFIG_MIGRATION) ?
+		 BIT(DAMOS_MIGRATE_HOT) | BIT(DAMOS_MIGRATE_COLD) : 0),
+	.damos_filters = BIT(DAMOS_FILTER_ANON) | BIT(DAMOS_FILTER_MEMCG) |
+		BIT(DAMOS_FILTER_YOUNG),
 };
 
 /**

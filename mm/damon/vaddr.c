@@ -31,6 +31,7 @@
 
 #include "core_internal.h"
 #include "ops-common.h"
+#include "vaddr.h"
 
 /* The address layout of a process */
 
@@ -149,8 +150,14 @@ unsigned int damon_va_ranges_of_vmas(const struct damon_addr_range *vmas,
 	return damon_va_layout_ranges(&layout, ranges);
 }
 
-/* The address space of a target, with a reference (mmput()), or NULL. */
-static struct mm_struct *damon_va_get_mm(struct damon_target *t)
+/**
+ * damon_va_get_mm() - The address space of a target.
+ * @t:	The target.
+ *
+ * Return: the address space of @t's process with a reference, which the
+ * caller drops with mmput(), or NULL if it has none.
+ */
+struct mm_struct *damon_va_get_mm(struct damon_target *t)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
@@ -476,6 +483,8 @@ static const struct damon_operations damon_va_ops = {
 	.check_accesses = damon_va_check_accesses,
 	.target_valid = damon_va_target_valid,
 	.cleanup = damon_va_cleanup,
+	.apply_scheme = damon_va_apply_scheme,
+	.damos_actions = DAMON_VA_DAMOS_ACTIONS,
 };
 
 /* fvaddr: the regions set before the start are all there is to monitor. */
@@ -486,6 +495,8 @@ static const struct damon_operations damon_fva_ops = {
 	.check_accesses = damon_va_check_accesses,
 	.target_valid = damon_va_target_valid,
 	.cleanup = damon_va_cleanup,
+	.apply_scheme = damon_va_apply_scheme,
+	.damos_actions = DAMON_VA_DAMOS_ACTIONS,
 };
 
 /**
