@@ -114,7 +114,8 @@ ksft_build() {
 st_selftests() {
 	local out=$build/share/ksft/ours
 	ksft_build "$build/linux" "$out" || { tail -20 "$logs/ksft-build-ours.out" >&2; echo 0 1 0; return; }
-	guest_run -t 1500 -e kselftest_override_timeout \
+	# A swap disk, so that DAMOS pageout really frees anonymous memory.
+	guest_run -t 1500 -s 1024 -e kselftest_override_timeout \
 		"make -s -C $build/linux/tools/testing/selftests TARGETS=damon O=$out run_tests" \
 		> "$logs/selftests.tap" 2>&1
 	cat "$logs/selftests.tap" >&2

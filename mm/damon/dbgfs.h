@@ -2,8 +2,9 @@
 /*
  * Internals of DAMON's debugfs interface, shared by its files (dbgfs.c, the
  * debugfs files; dbgfs-run.c, starting and stopping; dbgfs-parse.c, the
- * text parsers and formatters; dbgfs-record.c, the record writer) and
- * their KUnit suite.  Nothing here leaves damon.ko.
+ * text parsers and formatters; dbgfs-record.c, the record writer;
+ * dbgfs-schemes.c, the schemes file's language) and their KUnit suite.
+ * Nothing here leaves damon.ko.
  */
 
 #ifndef _MM_DAMON_DBGFS_H
@@ -69,6 +70,31 @@ size_t damon_dbgfs_format_init_regions(char *buf, size_t size,
 				       unsigned int nr);
 
 /**
+ * struct damon_dbgfs_scheme - One line of ``schemes``.
+ * @pattern:	The access pattern.
+ * @action:	The action.
+ * @quota:	The quota, with its priority weights.
+ * @wmarks:	The watermarks.
+ */
+struct damon_dbgfs_scheme {
+	struct damos_pattern pattern;
+	enum damos_action action;
+	struct damos_quota quota;
+	struct damos_watermarks wmarks;
+};
+
+int damon_dbgfs_parse_schemes(char *buf, enum damon_ops_id ops,
+			      struct damon_dbgfs_scheme **schemes,
+			      unsigned int *nr);
+size_t damon_dbgfs_schemes_text_size(unsigned int nr);
+size_t damon_dbgfs_format_schemes(char *buf, size_t size,
+				  const struct damon_dbgfs_scheme *schemes,
+				  unsigned int nr, struct damon_ctx *ctx);
+int damon_dbgfs_build_schemes(struct damon_ctx *ctx,
+			      const struct damon_dbgfs_scheme *schemes,
+			      unsigned int nr);
+
+/**
  * struct damon_dbgfs_record - Recording of one context's results to a file.
  * @buf_size:	Size of @buf.
  * @path:	The record file's path, for messages.
@@ -108,6 +134,8 @@ void damon_dbgfs_record_close(struct damon_dbgfs_record *rec);
  * @nr_regions:	How many regions @regions holds.
  * @rec_size:	The record buffer size; 0 when not recording.
  * @rec_path:	The record file's path, or NULL.
+ * @schemes:	The operation schemes.
+ * @nr_schemes:	How many schemes @schemes holds.
  */
 struct damon_dbgfs_settings {
 	struct damon_attrs attrs;
@@ -119,6 +147,8 @@ struct damon_dbgfs_settings {
 	unsigned int nr_regions;
 	unsigned long rec_size;
 	char *rec_path;
+	struct damon_dbgfs_scheme *schemes;
+	unsigned int nr_schemes;
 };
 
 /**

@@ -239,6 +239,13 @@ static bool damos_pass_target(struct damos_pass *p, struct damon_target *t,
 	     r = damon_next_region(r)) {
 		if (r->ar.end <= from)
 			continue;
+		/*
+		 * Regions merged since the last window: start exactly where
+		 * it stopped, not again at what it did.
+		 */
+		if (r->ar.start < from &&
+		    damon_split_region_at(t, r, from - r->ar.start))
+			continue;
 		if (r->ar.end > to)
 			break;
 		if (!damos_try_region(p, t, tidx, r))
