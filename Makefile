@@ -13,7 +13,8 @@ TIMEOUT	?= 900
 CMD	?= uname -a
 
 .PHONY: help deps assemble kunit guest debug module guest-run selftests \
-	upstream-selftests damo-test check check-debug demo bench mainline clean
+	upstream-selftests damo-test check check-debug demo bench mainline clean \
+	layers
 
 help:
 	@echo "make demo          build, boot, monitor a workload with our DAMON, show what it saw"
@@ -27,6 +28,7 @@ help:
 	@echo "                   boot our kernel under qemu and run CMD in it (bash, as root)"
 	@echo "make selftests     our kselftests in the guest"
 	@echo "make damo-test     damo's unit tests"
+	@echo "make layers        check the include/call directions between our C files"
 	@echo "make bench         benchmarks (not part of check)"
 	@echo "make mainline      the untouched base kernel (its own DAMON), for bench"
 
@@ -58,7 +60,10 @@ selftests: guest
 		'make -s -C $(BUILD)/linux/tools/testing/selftests TARGETS=damon O=$(BUILD)/share/ksft/ours run_tests'
 
 damo-test:
-	cd $(REPO) && python3 -m unittest discover -s tools/damon/tests
+	python3 -m unittest discover -s $(REPO)/tools/damon/tests -t $(REPO)/tools/damon
+
+layers:
+	@$(REPO)/dev/layers.py
 
 check:
 	@$(REPO)/dev/check.sh guest

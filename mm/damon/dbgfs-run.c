@@ -15,7 +15,7 @@
 #include <linux/slab.h>
 
 #include "core_internal.h"
-#include "dbgfs.h"
+#include "dbgfs-run.h"
 
 /**
  * damon_dbgfs_running() - Whether a context of a list runs.

@@ -27,7 +27,7 @@
 #include <linux/string.h>
 
 #include "core_internal.h"
-#include "dbgfs.h"
+#include "dbgfs-schemes.h"
 
 /* The number of values on a line of the file. */
 #define DBGFS_SCHEME_NR_VALUES	18

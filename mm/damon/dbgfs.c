@@ -33,6 +33,7 @@
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/limits.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
@@ -40,7 +41,18 @@
 #include <linux/uaccess.h>
 
 #include "core_internal.h"
-#include "dbgfs.h"
+#include "dbgfs-parse.h"
+#include "dbgfs-run.h"
+#include "dbgfs-schemes.h"
+
+/*
+ * The largest input each kind of file takes in one write().  Longer writes
+ * fail with -EINVAL before anything is copied, so that a huge count never
+ * turns into a huge allocation.
+ */
+#define DAMON_DBGFS_SMALL_INPUT_MAX	4096
+#define DAMON_DBGFS_LIST_INPUT_MAX	(256 * 1024)
+#define DAMON_DBGFS_RECORD_INPUT_MAX	(PATH_MAX + 64)
 
 static DEFINE_MUTEX(dbgfs_lock);
 static LIST_HEAD(dbgfs_ctxs);	/* the default context comes first */

@@ -8,7 +8,7 @@
 #include <linux/string.h>
 
 #include "kunit_util.h"
-#include "../dbgfs.h"
+#include "../dbgfs-schemes.h"
 
 #define DBGFS_TEST_LINE	"1 2 3 4 5 6 2 0 0 0 1 2 3 1 100 3 2 1"
 #define DBGFS_TEST_WILLNEED	"0 1 0 1 0 1 0 0 0 0 0 0 0 0 0 0 0 0"
