@@ -24,7 +24,7 @@ help:
 	@echo "make assemble      assemble build/linux: base kernel - its DAMON + ours + patches/"
 	@echo "make kunit         DAMON's KUnit suites under UML"
 	@echo "make guest|debug|module   build that flavour of the x86_64 guest kernel"
-	@echo "make guest-run CMD='...' [FLAVOUR=guest|debug] [TIMEOUT=s]"
+	@echo "make guest-run CMD='...' [FLAVOUR=guest|debug] [TIMEOUT=s] [SWAP=MiB]"
 	@echo "                   boot our kernel under qemu and run CMD in it (bash, as root)"
 	@echo "make selftests     our kselftests in the guest"
 	@echo "make damo-test     damo's unit tests"
@@ -55,12 +55,13 @@ guest debug module: assemble
 	@$(LOCK) $(REPO)/dev/build-kernel.sh $@
 
 guest-run: $(FLAVOUR)
-	@$(REPO)/dev/guest-run.sh -f $(FLAVOUR) -t $(TIMEOUT) '$(subst ','\'',$(CMD))'
+	@$(REPO)/dev/guest-run.sh -f $(FLAVOUR) -t $(TIMEOUT) $(if $(SWAP),-s $(SWAP)) \
+		'$(subst ','\'',$(CMD))'
 
 selftests: guest
 	@$(MAKE) -s -C $(BUILD)/linux/tools/testing/selftests TARGETS=damon \
 		O=$(BUILD)/share/ksft/ours
-	@$(REPO)/dev/guest-run.sh -f guest -t 1500 \
+	@$(REPO)/dev/guest-run.sh -f guest -t 1500 -s 1024 \
 		'make -s -C $(BUILD)/linux/tools/testing/selftests TARGETS=damon O=$(BUILD)/share/ksft/ours run_tests'
 
 damo-test:

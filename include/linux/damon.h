@@ -15,6 +15,7 @@
 #ifndef _LINUX_DAMON_H
 #define _LINUX_DAMON_H
 
+#include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -115,6 +116,361 @@ struct damon_target {
 	struct list_head list;
 };
 
+/*
+ * DAMOS, DAMON-based Operation Schemes: memory actions driven by what the
+ * monitoring sees.  A scheme names an access pattern and an action; every
+ * apply interval, the kdamond applies the action to each region of the
+ * context that shows the pattern, within the scheme's quota, while its
+ * watermarks let it, and except for the memory its filters exclude.
+ */
+
+/**
+ * enum damos_action - What a scheme does to the regions it picks.
+ * @DAMOS_WILLNEED:	Ask for the region to be read in soon, like
+ *			madvise(MADV_WILLNEED).
+ * @DAMOS_COLD:		Deactivate the region's pages, like madvise(MADV_COLD).
+ * @DAMOS_PAGEOUT:	Reclaim the region's pages.
+ * @DAMOS_HUGEPAGE:	Allow huge pages there, like madvise(MADV_HUGEPAGE).
+ * @DAMOS_NOHUGEPAGE:	Forbid huge pages there, like
+ *			madvise(MADV_NOHUGEPAGE).
+ * @DAMOS_LRU_PRIO:	Move the region's pages to the head of the active
+ *			LRU lists, so that reclaim takes them last.
+ * @DAMOS_LRU_DEPRIO:	Move the region's pages to the inactive LRU lists, so
+ *			that reclaim takes them first.
+ * @DAMOS_MIGRATE_HOT:	Migrate the region's pages to &damos->target_nid,
+ *			hottest regions first.
+ * @DAMOS_MIGRATE_COLD:	Migrate the region's pages to &damos->target_nid,
+ *			coldest regions first.
+ * @DAMOS_STAT:		Do nothing but count the region in the statistics.
+ * @NR_DAMOS_ACTIONS:	The number of actions.
+ *
+ * Each operations set does the actions of its &damon_operations->damos_actions.
+ * The values are a kernel API only; the user interfaces map them to their
+ * own keywords and numbers.
+ */
+enum damos_action {
+	DAMOS_WILLNEED,
+	DAMOS_COLD,
+	DAMOS_PAGEOUT,
+	DAMOS_HUGEPAGE,
+	DAMOS_NOHUGEPAGE,
+	DAMOS_LRU_PRIO,
+	DAMOS_LRU_DEPRIO,
+	DAMOS_MIGRATE_HOT,
+	DAMOS_MIGRATE_COLD,
+	DAMOS_STAT,
+	NR_DAMOS_ACTIONS,
+};
+
+/**
+ * struct damos_range - A closed range of values, [@min, @max].
+ * @min:	The smallest value in the range.
+ * @max:	The largest value in the range.
+ */
+struct damos_range {
+	unsigned long min;
+	unsigned long max;
+};
+
+/**
+ * struct damos_pattern - The access pattern a scheme looks for.
+ * @sz:			Size of the region, in bytes.
+ * @nr_accesses:	Access frequency: in how many sampling intervals of an
+ *			aggregation interval the region was found accessed.
+ * @age:		For how many aggregation intervals the region's access
+ *			frequency has stayed about the same.
+ *
+ * A region shows the pattern when each of its three properties lies in
+ * the closed range given for it.  damos_pattern_any() gives a pattern that
+ * every region shows.
+ */
+struct damos_pattern {
+	struct damos_range sz;
+	struct damos_range nr_accesses;
+	struct damos_range age;
+};
+
+/**
+ * struct damos_quota - How much a scheme may do, and what it does first.
+ * @ms:			Time the kdamond may spend applying the action, in
+ *			milliseconds per @reset_interval; 0 for no limit.
+ * @sz:			Bytes the action may be tried on per
+ *			@reset_interval; 0 for no limit.
+ * @reset_interval:	The length of a quota window, in milliseconds.  0
+ *			makes every apply interval a window of its own.
+ * @weight_sz:		Weight of the region size in the priority score.
+ * @weight_nr_accesses:	Weight of the access frequency in the score.
+ * @weight_age:		Weight of the age in the score.
+ *
+ * The time quota is turned into bytes by the throughput the action has
+ * shown so far; the smaller of that and @sz, further tuned by the quota
+ * goals of the scheme (&damos->goals), is the effective size quota of a
+ * window.  When the regions that show the pattern exceed it, those with
+ * the best priority score are picked: the hottest for the actions that
+ * want hot memory (willneed, hugepage, lru_prio, migrate_hot), the coldest
+ * for the others.  The weights, in any unit (mainline's interfaces use per
+ * thousand), say how much each property counts; their sum must fit in an
+ * unsigned int.  With no limit and no goal the quota never binds.
+ *
+ * Plain values: callers may assign a whole struct.
+ */
+struct damos_quota {
+	unsigned long ms;
+	unsigned long sz;
+	unsigned long reset_interval;
+	unsigned int weight_sz;
+	unsigned int weight_nr_accesses;
+	unsigned int weight_age;
+};
+
+/**
+ * enum damos_goal_metric - What a quota goal measures.
+ * @DAMOS_GOAL_USER_INPUT:	A value the user feeds in
+ *				(&damos_quota_goal->current_value).
+ * @DAMOS_GOAL_SOME_MEM_PSI_US:	Time in microseconds during which some task
+ *				stalled on memory, system-wide (pressure
+ *				stall information), over the last quota
+ *				window.  Needs CONFIG_PSI.
+ * @NR_DAMOS_GOAL_METRICS:	The number of metrics.
+ */
+enum damos_goal_metric {
+	DAMOS_GOAL_USER_INPUT,
+	DAMOS_GOAL_SOME_MEM_PSI_US,
+	NR_DAMOS_GOAL_METRICS,
+};
+
+/**
+ * struct damos_quota_goal - A value a scheme's quota is tuned to reach.
+ * @metric:		What is measured.
+ * @target_value:	The value wanted; never 0.
+ * @current_value:	The latest value: set by the user for
+ *			%DAMOS_GOAL_USER_INPUT, by the kdamond otherwise.
+ * @list:		Link in &damos->goals.
+ *
+ * At the start of each quota window the kdamond compares each goal's
+ * current value with its target and grows the effective size quota while
+ * the goals are not reached, and shrinks it while they are exceeded; with
+ * several goals, the one closest to being reached (or furthest past it)
+ * decides.  Create with damos_new_quota_goal().
+ */
+struct damos_quota_goal {
+	enum damos_goal_metric metric;
+	unsigned long target_value;
+	unsigned long current_value;
+	struct list_head list;
+/* private: for the kdamond. */
+	u64 last_psi_total;
+};
+
+/**
+ * enum damos_wmark_metric - What a scheme's watermarks are compared with.
+ * @DAMOS_WMARK_NONE:		Nothing: the scheme is always active.
+ * @DAMOS_WMARK_FREE_MEM_RATE:	The system's free memory, in per thousand
+ *				of all memory.
+ * @NR_DAMOS_WMARK_METRICS:	The number of metrics.
+ */
+enum damos_wmark_metric {
+	DAMOS_WMARK_NONE,
+	DAMOS_WMARK_FREE_MEM_RATE,
+	NR_DAMOS_WMARK_METRICS,
+};
+
+/**
+ * struct damos_watermarks - When a scheme is active.
+ * @metric:	The metric compared with the marks.
+ * @interval:	Time between two checks of the metric, in microseconds.
+ * @high:	Above this the scheme is deactivated.
+ * @mid:	Below this (and not below @low) the scheme is activated.
+ * @low:	Below this the scheme is deactivated.
+ *
+ * Between @mid and @high the scheme keeps its state.  With a metric,
+ * @high >= @mid >= @low must hold.  While every scheme of a context is
+ * deactivated, its kdamond does not monitor at all: it only wakes to check
+ * the watermarks.
+ *
+ * Plain values: callers may assign a whole struct.
+ */
+struct damos_watermarks {
+	enum damos_wmark_metric metric;
+	unsigned long interval;
+	unsigned long high;
+	unsigned long mid;
+	unsigned long low;
+};
+
+/**
+ * enum damos_filter_type - The memory a filter names.
+ * @DAMOS_FILTER_ANON:		Anonymous pages.
+ * @DAMOS_FILTER_MEMCG:		Pages charged to one memory cgroup.
+ * @DAMOS_FILTER_YOUNG:		Pages accessed since the scheme last looked at
+ *				them.
+ * @DAMOS_FILTER_ADDR:		An address range.
+ * @DAMOS_FILTER_TARGET:	One target of the context.
+ * @NR_DAMOS_FILTER_TYPES:	The number of types.
+ *
+ * The core handles the address and target filters: memory they exclude
+ * is not even tried.  The operations set handles the page filters, which
+ * it supports when its &damon_operations->damos_filters says so: memory
+ * they exclude counts as tried but not applied.
+ */
+enum damos_filter_type {
+	DAMOS_FILTER_ANON,
+	DAMOS_FILTER_MEMCG,
+	DAMOS_FILTER_YOUNG,
+	DAMOS_FILTER_ADDR,
+	DAMOS_FILTER_TARGET,
+	NR_DAMOS_FILTER_TYPES,
+};
+
+/**
+ * struct damos_filter - Memory a scheme must leave alone.
+ * @type:	What memory the filter names.
+ * @matching:	If true, the memory the filter names is excluded; if false,
+ *		all other memory is.
+ * @memcg_id:	For %DAMOS_FILTER_MEMCG: the id of the memory cgroup (see
+ *		damos_filter_set_memcg_path()).
+ * @addr_range:	For %DAMOS_FILTER_ADDR: the range, [start, end).
+ * @target_idx:	For %DAMOS_FILTER_TARGET: the index of the target in the
+ *		context's list of targets.
+ * @list:	Link in &damos->filters.
+ *
+ * Memory that any filter of a scheme excludes is excluded.  Create with
+ * damos_new_filter().
+ */
+struct damos_filter {
+	enum damos_filter_type type;
+	bool matching;
+	union {
+		unsigned short memcg_id;
+		struct damon_addr_range addr_range;
+		unsigned int target_idx;
+	};
+	struct list_head list;
+};
+
+/**
+ * struct damos_stat - What a scheme has done since it was added.
+ * @nr_tried:	Regions the action was tried on.
+ * @sz_tried:	Bytes of those regions.
+ * @nr_applied:	Regions the action was applied to, at least in part.
+ * @sz_applied:	Bytes the action was applied to.
+ * @qt_exceeds:	Quota windows in which the quota ran out.
+ *
+ * A region counts as tried when it shows the pattern, was not excluded
+ * by an address or target filter, and fits in the quota (a region is cut
+ * to the quota left).  Read a running scheme's statistics with
+ * damos_get_stat().
+ */
+struct damos_stat {
+	unsigned long nr_tried;
+	unsigned long sz_tried;
+	unsigned long nr_applied;
+	unsigned long sz_applied;
+	unsigned long qt_exceeds;
+};
+
+/* Priority scores of regions run from 0 to this, the best. */
+#define DAMOS_MAX_SCORE		99
+
+/**
+ * struct damos_quota_state - The kdamond's bookkeeping of a scheme's quota.
+ * @effective_sz:	The effective size quota of the current window, in
+ *			bytes; ULONG_MAX when the quota does not bind.
+ * @goal_sz:		The size the goals have tuned the quota to; 0 before
+ *			the first window.
+ * @charged_sz:		Bytes tried in the current window.
+ * @charged_ns:		Time spent applying the action in the window.
+ * @window_start_ns:	When the current window started.
+ * @total_sz:		Bytes the action was tried on since the start, for
+ *			the throughput estimate.
+ * @total_ns:		Time spent on them.
+ * @exceeded:		The quota ran out in the current window.
+ * @min_score:		Regions with a lower priority score are skipped in
+ *			the current apply pass.
+ * @min_score_left:	Bytes still allowed to regions of exactly
+ *			@min_score in the current pass.
+ * @resume_target:	Index of the target where the quota last ran out.
+ * @resume_addr:	Address where the quota last ran out; the next
+ *			window starts there, so that every region gets its
+ *			turn.
+ * @hist:		Bytes of the candidate regions of each score.
+ */
+struct damos_quota_state {
+	unsigned long effective_sz;
+	unsigned long goal_sz;
+	unsigned long charged_sz;
+	u64 charged_ns;
+	u64 window_start_ns;
+	u64 total_sz;
+	u64 total_ns;
+	bool exceeded;
+	unsigned int min_score;
+	unsigned long min_score_left;
+	unsigned int resume_target;
+	unsigned long resume_addr;
+	unsigned long hist[DAMOS_MAX_SCORE + 1];
+};
+
+/**
+ * struct damos - A DAMON-based operation scheme.
+ * @pattern:		The access pattern of the regions to act on.
+ * @action:		What to do to them.
+ * @target_nid:		For the migrate actions: the node to move pages to,
+ *			which must be online.
+ * @apply_interval_us:	How often to look for regions to act on, in
+ *			microseconds; 0 for every aggregation interval.
+ * @quota:		How much to do at most.
+ * @goals:		The quota goals (&struct damos_quota_goal).
+ * @wmarks:		When to be active.
+ * @filters:		What memory to leave alone (&struct damos_filter).
+ * @stat:		What the scheme has done.
+ * @list:		Link in &damon_ctx->schemes.
+ *
+ * Create with damos_new(), attach goals and filters with
+ * damos_add_quota_goal() and damos_add_filter(), and add to a context with
+ * damon_add_scheme().  While the context runs, only its kdamond may change
+ * its schemes (from a callback, or through damos_commit_schemes()).
+ */
+struct damos {
+	struct damos_pattern pattern;
+	enum damos_action action;
+	int target_nid;
+	unsigned long apply_interval_us;
+	struct damos_quota quota;
+	struct list_head goals;
+	struct damos_watermarks wmarks;
+	struct list_head filters;
+	struct damos_stat stat;
+	struct list_head list;
+/* private: for the kdamond. */
+	struct damos_quota_state qs;
+	bool active;
+	u64 next_wmark_check_ns;
+	unsigned long next_apply_sample;
+	bool walk_done;
+};
+
+/**
+ * struct damos_walk_control - A request to see the regions schemes try.
+ * @walk_fn:	Called by the kdamond for every region a scheme tries
+ *		during the walk, before the action is applied, with @data and
+ *		the access frequency the scheme saw in the region (see
+ *		&damos_pattern->nr_accesses).
+ * @data:	For @walk_fn.
+ *
+ * See damos_walk().
+ */
+struct damos_walk_control {
+	void (*walk_fn)(void *data, struct damon_ctx *ctx,
+			struct damon_target *t, struct damon_region *r,
+			struct damos *s, unsigned long nr_accesses);
+	void *data;
+/* private: */
+	struct completion done;
+	bool picked;
+	bool canceled;
+};
+
 /**
  * struct damon_access_report - An access that someone saw and tells DAMON.
  * @addr:	The first accessed byte: a physical address if @mm is NULL,
@@ -208,6 +564,22 @@ enum damon_ops_id {
  *			regions it overlaps.  A context whose operations set
  *			lacks it takes no reports.
  * @cleanup:		Called once when monitoring ends.
+ * @apply_scheme:	Applies &damos->action of a scheme to a region of a
+ *			target, skipping the pages that the scheme's page
+ *			filters exclude, and returns how many bytes the
+ *			action was applied to.  Never called for
+ *			%DAMOS_STAT, which the core handles.
+ * @scheme_score:	Scores how much a region deserves a scheme's action,
+ *			from 0 to %DAMOS_MAX_SCORE, when the quota cannot
+ *			cover every region.  Without it the core uses
+ *			damos_default_score().
+ * @damos_actions:	The actions @apply_scheme does, as a bit mask of
+ *			BIT(&enum damos_action).  Schemes with other actions
+ *			are refused.
+ * @damos_filters:	The page filter types (%DAMOS_FILTER_ANON,
+ *			%DAMOS_FILTER_MEMCG, %DAMOS_FILTER_YOUNG) that
+ *			@apply_scheme honours, as a bit mask.  Schemes with
+ *			other page filters are refused.
  *
  * Every callback is optional and runs in the context's kdamond.
  */
@@ -222,6 +594,14 @@ struct damon_operations {
 	bool (*eligible_report)(const struct damon_access_report *report,
 				struct damon_target *t);
 	void (*cleanup)(struct damon_ctx *ctx);
+	unsigned long (*apply_scheme)(struct damon_ctx *ctx,
+				      struct damon_target *t,
+				      struct damon_region *r, struct damos *s);
+	unsigned int (*scheme_score)(struct damon_ctx *ctx,
+				     struct damon_target *t,
+				     struct damon_region *r, struct damos *s);
+	unsigned long damos_actions;
+	unsigned long damos_filters;
 };
 
 /**
@@ -281,6 +661,8 @@ struct damon_attrs {
  * @ops:		The operations set; set with damon_select_ops().
  * @callback:		Hooks into the monitoring loop.
  * @targets:		The monitored targets (&struct damon_target).
+ * @schemes:		The operation schemes (&struct damos), applied in
+ *			this order.
  * @ops_private:	For the operations set; the core never touches it.
  * @kdamond:		The monitoring thread, or NULL while not running.
  *			Read it under @kdamond_lock.
@@ -291,6 +673,8 @@ struct damon_attrs {
  *			interval ends.
  * @next_update_sample:	@passed_samples at which the operations are next
  *			updated.
+ * @walk_control:	The pending damos_walk() request, or NULL.  Set and
+ *			cleared under @kdamond_lock.
  * @calls:		Requests of damon_call() waiting for the kdamond.
  * @calls_lock:		Protects @calls.
  * @report_filter:	Which access reports count; set with
@@ -308,6 +692,7 @@ struct damon_ctx {
 	struct damon_operations ops;
 	struct damon_callback callback;
 	struct list_head targets;
+	struct list_head schemes;
 	void *ops_private;
 
 	struct task_struct *kdamond;
@@ -318,6 +703,7 @@ struct damon_ctx {
 	unsigned long next_aggr_sample;
 	unsigned long next_update_sample;
 
+	struct damos_walk_control *walk_control;
 	struct list_head calls;
 	spinlock_t calls_lock;		/* protects @calls */
 
@@ -367,6 +753,18 @@ static inline unsigned long damon_sz_region(struct damon_region *r)
 #define damon_for_each_target_safe(t, next, ctx) \
 	list_for_each_entry_safe(t, next, &(ctx)->targets, list)
 
+#define damon_for_each_scheme(s, ctx) \
+	list_for_each_entry(s, &(ctx)->schemes, list)
+
+#define damon_for_each_scheme_safe(s, next, ctx) \
+	list_for_each_entry_safe(s, next, &(ctx)->schemes, list)
+
+#define damos_for_each_quota_goal(g, s) \
+	list_for_each_entry(g, &(s)->goals, list)
+
+#define damos_for_each_filter(f, s) \
+	list_for_each_entry(f, &(s)->filters, list)
+
 #if IS_ENABLED(CONFIG_DAMON)
 
 struct damon_region *damon_new_region(unsigned long start, unsigned long end);
@@ -388,6 +786,37 @@ int damon_set_attrs(struct damon_ctx *ctx, const struct damon_attrs *attrs);
 int damon_register_ops(const struct damon_operations *ops);
 bool damon_is_registered_ops(enum damon_ops_id id);
 int damon_select_ops(struct damon_ctx *ctx, enum damon_ops_id id);
+
+void damos_pattern_any(struct damos_pattern *pattern);
+struct damos *damos_new(enum damos_action action,
+			const struct damos_pattern *pattern,
+			const struct damos_quota *quota,
+			const struct damos_watermarks *wmarks);
+void damos_destroy(struct damos *s);
+struct damos_quota_goal *damos_new_quota_goal(enum damos_goal_metric metric,
+					      unsigned long target_value);
+void damos_add_quota_goal(struct damos *s, struct damos_quota_goal *g);
+void damos_destroy_quota_goal(struct damos_quota_goal *g);
+struct damos_filter *damos_new_filter(enum damos_filter_type type,
+				      bool matching);
+void damos_add_filter(struct damos *s, struct damos_filter *f);
+void damos_destroy_filter(struct damos_filter *f);
+int damos_filter_set_memcg_path(struct damos_filter *f, const char *path);
+int damos_validate(const struct damos *s, const struct damon_operations *ops);
+bool damon_ops_supports_scheme(enum damon_ops_id id, const struct damos *s);
+int damon_add_scheme(struct damon_ctx *ctx, struct damos *s);
+unsigned int damon_nr_schemes(struct damon_ctx *ctx);
+int damos_commit_schemes(struct damon_ctx *dst, struct damon_ctx *src);
+int damos_commit_quota_goals(struct damon_ctx *dst, struct damon_ctx *src);
+void damos_get_stat(struct damos *s, struct damos_stat *stat);
+unsigned long damos_effective_quota_sz(struct damos *s);
+unsigned int damos_default_score(struct damon_ctx *ctx, struct damon_region *r,
+				 struct damos *s);
+unsigned int damos_hot_score(struct damon_ctx *ctx, struct damon_region *r,
+			     struct damos *s);
+unsigned int damos_cold_score(struct damon_ctx *ctx, struct damon_region *r,
+			      struct damos *s);
+int damos_walk(struct damon_ctx *ctx, struct damos_walk_control *control);
 
 int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive);
 int damon_stop(struct damon_ctx **ctxs, int nr_ctxs);

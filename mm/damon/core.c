@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 
 #include "core_internal.h"
+#include "schemes.h"
 
 /*
  * damon_lock protects the number of running contexts and whether they were
@@ -129,6 +130,7 @@ struct damon_ctx *damon_new_ctx(void)
 	ctx->attrs.min_nr_regions = DAMON_DEFAULT_MIN_NR_REGIONS;
 	ctx->attrs.max_nr_regions = DAMON_DEFAULT_MAX_NR_REGIONS;
 	INIT_LIST_HEAD(&ctx->targets);
+	INIT_LIST_HEAD(&ctx->schemes);
 	mutex_init(&ctx->kdamond_lock);
 	mutex_init(&ctx->stop_lock);
 	INIT_LIST_HEAD(&ctx->calls);
@@ -138,7 +140,7 @@ struct damon_ctx *damon_new_ctx(void)
 EXPORT_SYMBOL_GPL(damon_new_ctx);
 
 /**
- * damon_destroy_ctx() - Free a context and all of its targets.
+ * damon_destroy_ctx() - Free a context with its targets and schemes.
  * @ctx:	The context, which must not be running.
  *
  * The operations set's private data is not freed here: the operations set
@@ -161,6 +163,7 @@ void damon_destroy_ctx(struct damon_ctx *ctx)
 
 	damon_for_each_target_safe(t, next, ctx)
 		damon_destroy_target(t);
+	damon_destroy_schemes(ctx);
 	mutex_destroy(&ctx->stop_lock);
 	mutex_destroy(&ctx->kdamond_lock);
 	kfree(ctx);
@@ -261,6 +264,33 @@ int damon_select_ops(struct damon_ctx *ctx, enum damon_ops_id id)
 }
 EXPORT_SYMBOL_GPL(damon_select_ops);
 
+/**
+ * damon_ops_supports_scheme() - Whether a registered operations set can run
+ *				 a scheme.
+ * @id:	Which operations set.
+ * @s:	The scheme.
+ *
+ * For interfaces that check a scheme before the context that will run it
+ * has its operations set.
+ *
+ * Return: true if @id is registered and damos_validate() accepts @s for it.
+ */
+bool damon_ops_supports_scheme(enum damon_ops_id id, const struct damos *s)
+{
+	struct damon_operations ops;
+	bool registered = false;
+
+	if ((unsigned int)id < NR_DAMON_OPS) {
+		mutex_lock(&damon_ops_lock);
+		registered = damon_ops_present[id];
+		if (registered)
+			ops = damon_ops_table[id];
+		mutex_unlock(&damon_ops_lock);
+	}
+	return registered && !damos_validate(s, &ops);
+}
+EXPORT_SYMBOL_GPL(damon_ops_supports_scheme);
+
 /* Starting and stopping */
 
 /**
@@ -281,13 +311,16 @@ struct damon_kdamond_start {
 /*
  * Account for a kdamond that is about to exit: its last use of @ctx.
  * Requests of damon_call() that it did not run are canceled here, under
- * damon_lock, so that damon_destroy_ctx() waits for that too.
+ * damon_lock, so that damon_destroy_ctx() waits for that too.  A
+ * damos_walk() still waiting is let go under the lock that damos_walk()
+ * checks the kdamond with, so that none can start waiting after it.
  */
 static void damon_kdamond_exited(struct damon_ctx *ctx)
 {
 	mutex_lock(&damon_lock);
 	mutex_lock(&ctx->kdamond_lock);
 	ctx->kdamond = NULL;
+	damos_walk_cancel(ctx);
 	mutex_unlock(&ctx->kdamond_lock);
 	damon_calls_cancel(ctx);
 	if (!--damon_nr_running)
@@ -367,10 +400,11 @@ out:
  * of its callbacks returns non-zero.
  *
  * Return: 0 if every context started.  -EINVAL if @nr_ctxs is not positive
- * or a context has invalid attributes; -EBUSY if the group conflicts with
- * the running contexts or a context is already running (also when it is
- * listed twice); the error of kthread_run() otherwise.  On failure no
- * context of @ctxs is left running by this call.
+ * or a context has invalid attributes; the error of damos_validate() if a
+ * context has a scheme its operations set cannot run; -EBUSY if the group
+ * conflicts with the running contexts or a context is already running
+ * (also when it is listed twice); the error of kthread_run() otherwise.  On
+ * failure no context of @ctxs is left running by this call.
  */
 int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive)
 {
@@ -378,9 +412,13 @@ int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive)
 
 	if (nr_ctxs <= 0)
 		return -EINVAL;
-	for (i = 0; i < nr_ctxs; i++)
+	for (i = 0; i < nr_ctxs; i++) {
 		if (damon_attrs_validate(&ctxs[i]->attrs))
 			return -EINVAL;
+		err = damon_validate_schemes(ctxs[i]);
+		if (err)
+			return err;
+	}
 
 	mutex_lock(&damon_lock);
 	if ((exclusive && damon_nr_running) ||

@@ -112,6 +112,9 @@ static int dbgfs_build_ctx(struct damon_dbgfs_ctx *dctx)
 	err = damon_set_report_filter(ctx, &set->filter);
 	if (err)
 		return err;
+	err = damon_dbgfs_build_schemes(ctx, set->schemes, set->nr_schemes);
+	if (err)
+		return err;
 	for (i = 0; i < set->nr_targets; i++) {
 		t = damon_new_target();
 		if (!t)

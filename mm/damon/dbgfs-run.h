@@ -15,6 +15,7 @@
 
 #include "dbgfs-parse.h"
 #include "dbgfs-record.h"
+#include "dbgfs-schemes.h"
 
 struct dentry;
 struct pid;
@@ -33,6 +34,8 @@ struct pid;
  * @rec_size:	The record buffer size; 0 when not recording.
  * @rec_path:	The record file's path, or NULL.
  * @filter:	Which access reports count (``report_filters``).
+ * @schemes:	The operation schemes.
+ * @nr_schemes:	How many schemes @schemes holds.
  */
 struct damon_dbgfs_settings {
 	struct damon_attrs attrs;
@@ -45,6 +48,8 @@ struct damon_dbgfs_settings {
 	unsigned long rec_size;
 	char *rec_path;
 	struct damon_report_filter filter;
+	struct damon_dbgfs_scheme *schemes;
+	unsigned int nr_schemes;
 };
 
 /*
@@ -57,6 +62,7 @@ enum damon_dbgfs_part {
 	DAMON_DBGFS_REGIONS,
 	DAMON_DBGFS_RECORD,
 	DAMON_DBGFS_REPORT_FILTERS,
+	DAMON_DBGFS_SCHEMES,
 	NR_DAMON_DBGFS_PARTS,
 };
 

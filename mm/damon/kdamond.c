@@ -16,6 +16,7 @@
 #include <linux/sched.h>
 
 #include "core_internal.h"
+#include "schemes.h"
 
 #define CREATE_TRACE_POINTS
 #include <trace/events/damon.h>
@@ -128,6 +129,8 @@ static int kdamond_sample(struct damon_ctx *ctx)
 		stop = ctx->callback.after_sampling(ctx);
 	if (stop)
 		return stop;
+	/* Before the marks move: the schemes see where the interval is. */
+	damos_apply_schemes(ctx);
 
 	/*
 	 * Set the next marks before the work, so that damon_set_attrs()
@@ -170,10 +173,21 @@ void damon_kdamond_run(struct damon_ctx *ctx)
 	if (!stop) {
 		kdamond_reset_counts(ctx);
 		damon_initial_split(ctx);
+		damos_kdamond_start(ctx);
 	}
 
-	while (!stop && !kthread_should_stop() && !kdamond_targets_gone(ctx))
+	while (!stop && !kthread_should_stop() && !kdamond_targets_gone(ctx)) {
+		/* Watermarks may have deactivated every scheme: then rest. */
+		unsigned long idle_us = damos_wmarks_update(ctx, ktime_get_ns());
+
+		if (idle_us) {
+			damon_calls_run(ctx);
+			damos_walk_progress(ctx);
+			kdamond_sleep(ctx, idle_us);
+			continue;
+		}
 		stop = kdamond_sample(ctx);
+	}
 
 	damon_reports_close(ctx);
 	if (ctx->ops.cleanup)

@@ -23,6 +23,7 @@
 #include "../internal.h"
 #include "core_internal.h"
 #include "ops-common.h"
+#include "paddr-schemes.h"
 
 /**
  * struct damon_pa_walk - A reverse mapping walk of one sampled page.
@@ -219,6 +220,24 @@ static unsigned int damon_pa_check_accesses(struct damon_ctx *ctx)
 	return max_nr;
 }
 
+/* The young filter of DAMOS: accessed since it last asked, then cleared. */
+static bool damon_pa_young_since(unsigned long paddr)
+{
+	bool young = damon_pa_young(paddr);
+
+	if (young)
+		damon_pa_mkold(paddr, NULL);
+	return young;
+}
+
+/* DAMOS actions on the folios of a region (paddr-schemes.c). */
+static unsigned long damon_pa_apply(struct damon_ctx *ctx,
+				    struct damon_target *t,
+				    struct damon_region *r, struct damos *s)
+{
+	return damon_pa_apply_scheme(r, s, damon_pa_young_since);
+}
+
 static const struct damon_operations damon_pa_ops = {
 	.id = DAMON_OPS_PADDR,
 	.init = damon_pa_init,
@@ -226,6 +245,9 @@ static const struct damon_operations damon_pa_ops = {
 	.check_accesses = damon_pa_check_accesses,
 	.eligible_report = damon_pa_eligible_report,
 	.cleanup = damon_pa_cleanup,
+	.apply_scheme = damon_pa_apply,
+	.damos_actions = DAMON_PA_DAMOS_ACTIONS,
+	.damos_filters = DAMON_PA_DAMOS_FILTERS,
 };
 
 /**

@@ -35,6 +35,7 @@
 
 #include "core_internal.h"
 #include "ops-common.h"
+#include "vaddr-schemes.h"
 
 /* The address layout of a process */
 
@@ -536,6 +537,21 @@ static bool damon_va_eligible_report(const struct damon_access_report *report,
 	return eligible;
 }
 
+/* DAMOS actions: madvise() on the target's process (vaddr-schemes.c). */
+static unsigned long damon_va_apply(struct damon_ctx *ctx,
+				    struct damon_target *t,
+				    struct damon_region *r, struct damos *s)
+{
+	struct mm_struct *mm = damon_va_get_mm(t);
+	unsigned long applied;
+
+	if (!mm)
+		return 0;
+	applied = damon_va_apply_scheme(mm, r, s);
+	mmput(mm);
+	return applied;
+}
+
 static const struct damon_operations damon_va_ops = {
 	.id = DAMON_OPS_VADDR,
 	.init = damon_va_init,
@@ -545,6 +561,8 @@ static const struct damon_operations damon_va_ops = {
 	.target_valid = damon_va_target_valid,
 	.eligible_report = damon_va_eligible_report,
 	.cleanup = damon_va_cleanup,
+	.apply_scheme = damon_va_apply,
+	.damos_actions = DAMON_VA_DAMOS_ACTIONS,
 };
 
 /* fvaddr: the regions set before the start are all there is to monitor. */
@@ -556,6 +574,8 @@ static const struct damon_operations damon_fva_ops = {
 	.target_valid = damon_va_target_valid,
 	.eligible_report = damon_va_eligible_report,
 	.cleanup = damon_va_cleanup,
+	.apply_scheme = damon_va_apply,
+	.damos_actions = DAMON_VA_DAMOS_ACTIONS,
 };
 
 /**

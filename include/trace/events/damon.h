@@ -3,7 +3,8 @@
  * DAMON tracepoints.
  *
  * perf, trace-cmd and DAMON's user space tools parse the text that
- * damon_aggregated prints, so its format is part of the ABI.
+ * damon_aggregated and damos_before_apply print, so their format is part of
+ * the ABI.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM damon
@@ -45,6 +46,48 @@ TRACE_EVENT(damon_aggregated,
 	    TP_printk("target_id=%lu nr_regions=%u %lu-%lu: %u %u",
 		      __entry->target_id, __entry->nr_regions, __entry->start,
 		      __entry->end, __entry->nr_accesses, __entry->age)
+);
+
+/*
+ * damos_before_apply - A region a scheme is about to act on.
+ *
+ * Emitted for every region a DAMOS scheme tries, right before its action
+ * is applied.  @ctx_idx is the index of the context in its kdamond (each
+ * kdamond runs one), @scheme_idx that of the scheme in the context,
+ * @target_idx that of the region's target, and @nr_accesses the access
+ * frequency the scheme saw.  Same text as damon_aggregated after the
+ * indexes.
+ */
+TRACE_EVENT(damos_before_apply,
+	    TP_PROTO(unsigned int ctx_idx, unsigned int scheme_idx,
+		     unsigned int target_idx, struct damon_region *r,
+		     unsigned int nr_accesses, unsigned int nr_regions),
+	    TP_ARGS(ctx_idx, scheme_idx, target_idx, r, nr_accesses,
+		    nr_regions),
+
+	    TP_STRUCT__entry(__field(unsigned int, ctx_idx)
+			     __field(unsigned int, scheme_idx)
+			     __field(unsigned long, target_idx)
+			     __field(unsigned long, start)
+			     __field(unsigned long, end)
+			     __field(unsigned int, nr_accesses)
+			     __field(unsigned int, age)
+			     __field(unsigned int, nr_regions)),
+
+	    TP_fast_assign(__entry->ctx_idx = ctx_idx;
+			   __entry->scheme_idx = scheme_idx;
+			   __entry->target_idx = target_idx;
+			   __entry->start = r->ar.start;
+			   __entry->end = r->ar.end;
+			   __entry->nr_accesses = nr_accesses;
+			   __entry->age = r->age;
+			   __entry->nr_regions = nr_regions;),
+
+	    TP_printk("ctx_idx=%u scheme_idx=%u target_idx=%lu nr_regions=%u %lu-%lu: %u %u",
+		      __entry->ctx_idx, __entry->scheme_idx,
+		      __entry->target_idx, __entry->nr_regions,
+		      __entry->start, __entry->end,
+		      __entry->nr_accesses, __entry->age)
 );
 
 #endif /* _TRACE_DAMON_H */
