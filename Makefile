@@ -13,7 +13,8 @@ TIMEOUT	?= 900
 CMD	?= uname -a
 
 .PHONY: help deps assemble kunit guest debug module guest-run selftests \
-	upstream-selftests damo-test check check-debug demo bench mainline clean
+	upstream-selftests damo-test check check-debug demo bench mainline clean \
+	layers
 
 help:
 	@echo "make demo          build, boot, monitor a workload with our DAMON, show what it saw"
@@ -23,10 +24,11 @@ help:
 	@echo "make assemble      assemble build/linux: base kernel - its DAMON + ours + patches/"
 	@echo "make kunit         DAMON's KUnit suites under UML"
 	@echo "make guest|debug|module   build that flavour of the x86_64 guest kernel"
-	@echo "make guest-run CMD='...' [FLAVOUR=guest|debug] [TIMEOUT=s]"
+	@echo "make guest-run CMD='...' [FLAVOUR=guest|debug] [TIMEOUT=s] [SWAP=MiB]"
 	@echo "                   boot our kernel under qemu and run CMD in it (bash, as root)"
 	@echo "make selftests     our kselftests in the guest"
 	@echo "make damo-test     damo's unit tests"
+	@echo "make layers        check the include/call directions between our C files"
 	@echo "make bench         benchmarks (not part of check)"
 	@echo "make mainline      the untouched base kernel (its own DAMON), for bench"
 
@@ -48,16 +50,20 @@ guest debug module: assemble
 	@$(LOCK) $(REPO)/dev/build-kernel.sh $@
 
 guest-run: $(FLAVOUR)
-	@$(REPO)/dev/guest-run.sh -f $(FLAVOUR) -t $(TIMEOUT) '$(subst ','\'',$(CMD))'
+	@$(REPO)/dev/guest-run.sh -f $(FLAVOUR) -t $(TIMEOUT) $(if $(SWAP),-s $(SWAP)) \
+		'$(subst ','\'',$(CMD))'
 
 selftests: guest
 	@$(MAKE) -s -C $(BUILD)/linux/tools/testing/selftests TARGETS=damon \
 		O=$(BUILD)/share/ksft/ours
-	@$(REPO)/dev/guest-run.sh -f guest -t 1500 \
+	@$(REPO)/dev/guest-run.sh -f guest -t 1500 -s 1024 \
 		'make -s -C $(BUILD)/linux/tools/testing/selftests TARGETS=damon O=$(BUILD)/share/ksft/ours run_tests'
 
 damo-test:
-	cd $(REPO) && python3 -m unittest discover -s tools/damon/tests
+	python3 -m unittest discover -s $(REPO)/tools/damon/tests -t $(REPO)/tools/damon
+
+layers:
+	@$(REPO)/dev/layers.py
 
 check:
 	@$(REPO)/dev/check.sh guest

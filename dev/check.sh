@@ -61,6 +61,11 @@ st_deps() {
 	quiet "$logs/deps.out" "$repo/dev/install-deps.sh" && echo 1 0 0 || echo 0 1 0
 }
 
+# The include/call directions between our C files (dev/layers.txt).
+st_layers() {
+	"$repo/dev/layers.py" >&2 && echo 1 0 0 || echo 0 1 0
+}
+
 st_assemble() {
 	quiet "$logs/assemble.out" flock "$lock" "$repo/dev/assemble.sh" &&
 		tail -1 "$logs/assemble.out" >&2 && echo 1 0 0 || echo 0 1 0
@@ -114,7 +119,8 @@ ksft_build() {
 st_selftests() {
 	local out=$build/share/ksft/ours
 	ksft_build "$build/linux" "$out" || { tail -20 "$logs/ksft-build-ours.out" >&2; echo 0 1 0; return; }
-	guest_run -t 1500 -e kselftest_override_timeout \
+	# A swap disk, so that DAMOS pageout really frees anonymous memory.
+	guest_run -t 1500 -s 1024 -e kselftest_override_timeout \
 		"make -s -C $build/linux/tools/testing/selftests TARGETS=damon O=$out run_tests" \
 		> "$logs/selftests.tap" 2>&1
 	cat "$logs/selftests.tap" >&2
@@ -138,15 +144,17 @@ st_damo() {
 		echo 0 0 1
 		return
 	fi
-	(cd "$repo" && python3 -m unittest discover -s tools/damon/tests 2>&1) \
-		> "$logs/damo.out"
+	# -t names the top so that the count is the same from any directory.
+	python3 -m unittest discover -s "$repo/tools/damon/tests" \
+		-t "$repo/tools/damon" > "$logs/damo.out" 2>&1
 	tail -5 "$logs/damo.out" >&2
 	python3 "$repo/dev/count.py" unittest "$logs/damo.out"
 }
 
 st_damo_guest() {
 	local out=$logs/damo-guest.out
-	# damo against the real kernel: record a command, a pid and paddr.
+	# damo against the real kernel: record a command, a pid and paddr,
+	# and damo 3.x's spellings (start/status/tune/stop, record --timeout).
 	DURATION=8 guest_run -t 900 -e DURATION "$repo/tools/damon/tests/guest/run.sh" \
 		> "$out" 2>&1
 	tail -25 "$out" >&2
@@ -209,6 +217,7 @@ st_module_users() {
 export kselftest_override_timeout=${kselftest_override_timeout:-120}
 
 stage deps st_deps
+stage layers st_layers
 stage assemble st_assemble
 stage kunit st_kunit
 stage "$flavour-build" st_guest_build

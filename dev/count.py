@@ -127,6 +127,11 @@ def unittest(path):
         print('  unittest did not run', file=sys.stderr)
         return [0, 1, 0]
     total = int(ran[-1])
+    if total == 0:
+        # "Ran 0 tests ... OK" is what discovery from the wrong directory
+        # says: a run that found nothing has not passed.
+        print('  unittest found no tests', file=sys.stderr)
+        return [0, 1, 0]
     failed = sum(int(n) for n in
                  re.findall(r'(?:failures|errors)=(\d+)', text))
     skipped = sum(int(n) for n in re.findall(r'skipped=(\d+)', text))

@@ -47,6 +47,12 @@ mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none \
 	share "$share" || { echo "guest-init: cannot mount $share" > /dev/ttyS0; exit; }
 
+# A swap disk from guest-run.sh -s.
+if [ -n "${DAMON_SWAP:-}" ] && [ -b "$DAMON_SWAP" ]; then
+	mkswap "$DAMON_SWAP" > /dev/null && swapon "$DAMON_SWAP" ||
+		echo "guest-init: no swap on $DAMON_SWAP" > /dev/ttyS0
+fi
+
 out=/dev/ttyS1
 stty -F "$out" raw -echo 2>/dev/null
 

@@ -3,7 +3,8 @@
 #
 # Boot one of our kernels under qemu and run a command in it.
 #
-# Usage: dev/guest-run.sh [-f guest|debug] [-t SECONDS] [-a APPEND] [-e VAR]... CMD
+# Usage: dev/guest-run.sh [-f guest|debug] [-t SECONDS] [-a APPEND] [-e VAR]
+#                         [-s SWAP_MIB] CMD
 #
 # The guest's root is the host's root filesystem, read-only over virtio-9p, so
 # host programs (bash, python3, test binaries) run inside at their usual
@@ -17,6 +18,11 @@
 # Exit status: CMD's, or 124 on timeout, 125 when the guest died before CMD
 # finished, 126 on a kernel splat.
 #
+# With -s, the guest gets a swap device of SWAP_MIB MiB: a sparse file under
+# build/swap/, attached as a virtio disk that the guest's init formats and
+# enables before the command runs (DAMOS pageout needs somewhere to put
+# anonymous memory), and removed after the run.
+#
 # Environment: ACCEL=kvm|tcg overrides the KVM probe; GUEST_MEM (MiB, default
 # 2048), GUEST_CPUS (default 2; one socket each: without ACPI the guest
 # learns its CPUs from the MP table, which lists one CPU per socket).
@@ -27,13 +33,15 @@ flavour=guest
 timeout=600
 append=""
 envvars=()
-while getopts "f:t:a:e:" opt; do
+swap_mib=0
+while getopts "f:t:a:e:s:" opt; do
 	case $opt in
 	f) flavour=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	a) append="$append $OPTARG" ;;
 	e) envvars+=("$OPTARG") ;;
-	*) echo "usage: $0 [-f guest|debug] [-t s] [-a append] [-e VAR] CMD" >&2
+	s) swap_mib=$OPTARG ;;
+	*) echo "usage: $0 [-f guest|debug] [-t s] [-a append] [-e VAR] [-s MiB] CMD" >&2
 	   exit 2 ;;
 	esac
 done
@@ -71,6 +79,16 @@ cmdline+=" init=$repo/dev/guest-init.sh DAMON_RUN=$run panic=-1 oops=panic"
 # which fvaddr_ranges.sh runs it again once /bin/sleep is there.
 cmdline+=" numa=fake=2 kunit.filter_glob=damon_vaddr_live $extra $append"
 
+disk_opts=()
+swap_img=""
+if [ "$swap_mib" -gt 0 ]; then
+	mkdir -p "$repo/build/swap"
+	swap_img=$repo/build/swap/$(basename "$run").img
+	truncate -s "${swap_mib}M" "$swap_img"
+	disk_opts=(-drive "file=$swap_img,if=virtio,format=raw,cache=unsafe")
+	cmdline+=" DAMON_SWAP=/dev/vda"
+fi
+
 set +e
 timeout -k 10 "$timeout" qemu-system-x86_64 "${accel_opts[@]}" \
 	-m "${GUEST_MEM:-2048}" -smp "${GUEST_CPUS:-2},sockets=${GUEST_CPUS:-2},cores=1" \
@@ -80,10 +98,12 @@ timeout -k 10 "$timeout" qemu-system-x86_64 "${accel_opts[@]}" \
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
 	-fsdev local,id=share,path="$share",security_model=none,multidevs=remap \
 	-device virtio-9p-pci,fsdev=share,mount_tag=share \
+	"${disk_opts[@]}" \
 	-serial file:"$run/console.log" \
 	-chardev stdio,id=cmdout,signal=off -serial chardev:cmdout < /dev/null
 qemu_rc=$?
 set -e
+[ -z "$swap_img" ] || rm -f "$swap_img"
 
 splats=$(grep -aE 'BUG:|WARNING:|KASAN|UBSAN|kmemleak: [0-9]+ new|possible circular|INFO: task|Oops|Kernel panic|general protection|RCU stall|soft lockup' \
 	"$run/console.log" | head -40 || true)

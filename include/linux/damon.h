@@ -18,6 +18,7 @@
 #include <linux/completion.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <asm/page.h>
 
@@ -594,9 +595,12 @@ struct damon_attrs {
  *			updated.
  * @walk_control:	The pending damos_walk() request, or NULL.  Set and
  *			cleared under @kdamond_lock.
+ * @calls:		Requests of damon_call() waiting for the kdamond.
+ * @calls_lock:		Protects @calls.
  *
  * While the kdamond runs, only it may change @targets, their regions,
- * @attrs and @ops; others read them from the callbacks.
+ * @attrs and @ops; others read them from the callbacks, or have the
+ * kdamond run their code with damon_call().
  */
 struct damon_ctx {
 	struct damon_attrs attrs;
@@ -615,6 +619,8 @@ struct damon_ctx {
 	unsigned long next_update_sample;
 
 	struct damos_walk_control *walk_control;
+	struct list_head calls;
+	spinlock_t calls_lock;		/* protects @calls */
 };
 
 static inline struct damon_region *damon_next_region(struct damon_region *r)
@@ -727,6 +733,11 @@ int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive);
 int damon_stop(struct damon_ctx **ctxs, int nr_ctxs);
 int damon_nr_running_ctxs(void);
 bool damon_is_running(struct damon_ctx *ctx);
+
+/* Changing a running context (call.c, commit.c). */
+int damon_call(struct damon_ctx *ctx,
+	       int (*fn)(struct damon_ctx *ctx, void *arg), void *arg);
+int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src);
 
 #endif	/* CONFIG_DAMON */
 

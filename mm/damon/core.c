@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * DAMON core: the data model (contexts, targets, regions), the operations
- * registry, attribute checks, and starting and stopping of the monitoring
- * threads.  The thread itself is in kdamond.c and the adaptive regions
- * adjustment in regions.c.
+ * DAMON core: contexts and targets, the operations registry, and starting
+ * and stopping of the monitoring threads.  Regions are in region.c, the
+ * monitoring attributes in attrs.c, the monitoring loop in kdamond.c and
+ * the adaptive regions adjustment in regions.c; the module's entry points,
+ * which bring up the operations sets and interfaces, are in init.c.
  */
 
-#define pr_fmt(fmt) "damon: " fmt
-
+#include <linux/completion.h>
 #include <linux/kthread.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
@@ -33,220 +33,7 @@ static DEFINE_MUTEX(damon_ops_lock);
 static struct damon_operations damon_ops_table[NR_DAMON_OPS];
 static bool damon_ops_present[NR_DAMON_OPS];
 
-/* Regions and targets */
-
-/**
- * damon_new_region() - Allocate a region.
- * @start:	The first address of the region.
- * @end:	The first address past the region.
- *
- * The new region has no recorded access and belongs to no target; add it to
- * one with damon_add_region().
- *
- * Return: the region, or NULL if memory is short.
- */
-struct damon_region *damon_new_region(unsigned long start, unsigned long end)
-{
-	struct damon_region *r = kzalloc(sizeof(*r), GFP_KERNEL);
-
-	if (!r)
-		return NULL;
-	r->ar.start = start;
-	r->ar.end = end;
-	r->sampling_addr = start;
-	r->hit_addr = ULONG_MAX;
-	INIT_LIST_HEAD(&r->list);
-	return r;
-}
-EXPORT_SYMBOL_GPL(damon_new_region);
-
-/**
- * damon_add_region() - Append a region to a target.
- * @r:	The region, which must lie past every region of @t.
- * @t:	The target.
- */
-void damon_add_region(struct damon_region *r, struct damon_target *t)
-{
-	list_add_tail(&r->list, &t->regions);
-	t->nr_regions++;
-}
-EXPORT_SYMBOL_GPL(damon_add_region);
-
-/**
- * damon_destroy_region() - Unlink a region from its target and free it.
- * @r:	The region.
- * @t:	The target holding @r.
- */
-void damon_destroy_region(struct damon_region *r, struct damon_target *t)
-{
-	list_del(&r->list);
-	t->nr_regions--;
-	kfree(r);
-}
-EXPORT_SYMBOL_GPL(damon_destroy_region);
-
-/* Widen [@start, @end) to DAMON_MIN_REGION boundaries without wrapping. */
-static void damon_align_range(struct damon_addr_range *ar)
-{
-	ar->start = ALIGN_DOWN(ar->start, DAMON_MIN_REGION);
-	if (ar->end > ALIGN_DOWN(ULONG_MAX, DAMON_MIN_REGION))
-		ar->end = ALIGN_DOWN(ULONG_MAX, DAMON_MIN_REGION);
-	else
-		ar->end = ALIGN(ar->end, DAMON_MIN_REGION);
-}
-
-/*
- * Check @ranges and write them, aligned to DAMON_MIN_REGION and with ranges
- * that touch after alignment joined, to @out.  Return how many ranges @out
- * holds, or -EINVAL.
- */
-static int damon_prepare_ranges(const struct damon_addr_range *ranges,
-				unsigned int nr_ranges,
-				struct damon_addr_range *out)
-{
-	unsigned int i;
-	int nr = 0;
-
-	for (i = 0; i < nr_ranges; i++) {
-		struct damon_addr_range ar = ranges[i];
-
-		if (ar.start >= ar.end)
-			return -EINVAL;
-		if (i && ar.start < ranges[i - 1].end)
-			return -EINVAL;
-		damon_align_range(&ar);
-		if (ar.start >= ar.end)
-			return -EINVAL;
-		if (nr && ar.start <= out[nr - 1].end) {
-			out[nr - 1].end = max(out[nr - 1].end, ar.end);
-			continue;
-		}
-		out[nr++] = ar;
-	}
-	return nr;
-}
-
-/*
- * Remove the parts of @t's regions that lie outside @ranges.  A region that
- * spans several ranges is cut into one piece per range, each keeping the
- * region's access information.
- */
-static int damon_trim_regions(struct damon_target *t,
-			      const struct damon_addr_range *ranges,
-			      unsigned int nr)
-{
-	struct damon_region *r, *next;
-	unsigned int i = 0;
-
-	damon_for_each_region_safe(r, next, t) {
-		while (i < nr && ranges[i].end <= r->ar.start)
-			i++;
-		if (i == nr || ranges[i].start >= r->ar.end) {
-			damon_destroy_region(r, t);
-			continue;
-		}
-		r->ar.start = max(r->ar.start, ranges[i].start);
-		/* Pieces split off here sit before @next and are done here. */
-		while (r->ar.end > ranges[i].end) {
-			struct damon_region *piece;
-			unsigned long sz_left;
-
-			if (i + 1 == nr || ranges[i + 1].start >= r->ar.end) {
-				r->ar.end = ranges[i].end;
-				break;
-			}
-			sz_left = ranges[i + 1].start - r->ar.start;
-			piece = damon_split_region_at(t, r, sz_left);
-			if (!piece)
-				return -ENOMEM;
-			r->ar.end = ranges[i].end;
-			r = piece;
-			i++;
-		}
-	}
-	return 0;
-}
-
-/* Add regions for the parts of @ranges that no region of @t covers yet. */
-static int damon_fill_holes(struct damon_target *t,
-			    const struct damon_addr_range *ranges,
-			    unsigned int nr)
-{
-	struct damon_region *r, *prev = NULL, *hole;
-	struct list_head *pos = t->regions.next;
-	unsigned int i;
-
-	for (i = 0; i < nr; i++) {
-		unsigned long covered = ranges[i].start;
-
-		for (; pos != &t->regions; pos = pos->next) {
-			r = list_entry(pos, struct damon_region, list);
-			if (r->ar.start >= ranges[i].end)
-				break;
-			if (r->ar.start > covered) {
-				hole = damon_new_region(covered, r->ar.start);
-				if (!hole)
-					return -ENOMEM;
-				damon_insert_region_after(hole, prev, t);
-			}
-			covered = r->ar.end;
-			prev = r;
-		}
-		if (covered < ranges[i].end) {
-			hole = damon_new_region(covered, ranges[i].end);
-			if (!hole)
-				return -ENOMEM;
-			damon_insert_region_after(hole, prev, t);
-			prev = hole;
-		}
-	}
-	return 0;
-}
-
-/**
- * damon_set_regions() - Make a target cover exactly the given ranges.
- * @t:		The target.
- * @ranges:	Address ranges, sorted by address and not overlapping.
- * @nr_ranges:	How many ranges @ranges holds.
- *
- * The ranges are widened to DAMON_MIN_REGION boundaries.  Regions outside
- * the ranges are removed, regions crossing a range's edge are cut at it, and
- * the parts of the ranges no region covers get new regions.  Regions that
- * overlap the ranges keep their access information, so operations sets call
- * this every update interval to follow a changing address space.  No range
- * means no region.
- *
- * Return: 0 on success; -EINVAL if a range is empty or lies entirely above
- * the last DAMON_MIN_REGION boundary of the address space (where no region
- * fits), or the ranges are not sorted or overlap, in which case @t is left
- * untouched; -ENOMEM if memory is short, in which case @t may cover only
- * part of the ranges.
- */
-int damon_set_regions(struct damon_target *t, struct damon_addr_range *ranges,
-		      unsigned int nr_ranges)
-{
-	struct damon_addr_range *aligned = NULL;
-	int nr, err;
-
-	if (nr_ranges) {
-		aligned = kmalloc_array(nr_ranges, sizeof(*aligned),
-					GFP_KERNEL);
-		if (!aligned)
-			return -ENOMEM;
-	}
-	nr = damon_prepare_ranges(ranges, nr_ranges, aligned);
-	if (nr < 0) {
-		err = nr;
-		goto out;
-	}
-	err = damon_trim_regions(t, aligned, nr);
-	if (!err)
-		err = damon_fill_holes(t, aligned, nr);
-out:
-	kfree(aligned);
-	return err;
-}
-EXPORT_SYMBOL_GPL(damon_set_regions);
+/* Targets */
 
 /**
  * damon_new_target() - Allocate a target.
@@ -320,7 +107,7 @@ unsigned int damon_nr_regions(struct damon_target *t)
 }
 EXPORT_SYMBOL_GPL(damon_nr_regions);
 
-/* Contexts and attributes */
+/* Contexts */
 
 /**
  * damon_new_ctx() - Allocate a monitoring context.
@@ -346,6 +133,8 @@ struct damon_ctx *damon_new_ctx(void)
 	INIT_LIST_HEAD(&ctx->schemes);
 	mutex_init(&ctx->kdamond_lock);
 	mutex_init(&ctx->stop_lock);
+	INIT_LIST_HEAD(&ctx->calls);
+	spin_lock_init(&ctx->calls_lock);
 	return ctx;
 }
 EXPORT_SYMBOL_GPL(damon_new_ctx);
@@ -380,92 +169,6 @@ void damon_destroy_ctx(struct damon_ctx *ctx)
 	kfree(ctx);
 }
 EXPORT_SYMBOL_GPL(damon_destroy_ctx);
-
-/**
- * damon_attrs_validate() - Check monitoring attributes.
- * @attrs:	The attributes.
- *
- * Return: 0 if damon_set_attrs() accepts @attrs, -EINVAL otherwise.
- */
-int damon_attrs_validate(const struct damon_attrs *attrs)
-{
-	if (!attrs->sample_interval || !attrs->aggr_interval ||
-	    !attrs->ops_update_interval)
-		return -EINVAL;
-	if (attrs->aggr_interval < attrs->sample_interval)
-		return -EINVAL;
-	if (attrs->min_nr_regions < 3)
-		return -EINVAL;
-	if (attrs->max_nr_regions < attrs->min_nr_regions)
-		return -EINVAL;
-	return 0;
-}
-
-static unsigned long damon_samples_per(unsigned long interval,
-				       unsigned long sample_interval,
-				       unsigned long cap)
-{
-	unsigned long samples = interval / max(sample_interval, 1UL);
-
-	return clamp(samples, 1UL, cap);
-}
-
-/**
- * damon_aggr_samples() - Sampling intervals per aggregation interval.
- * @attrs:	The attributes.
- *
- * Return: the number of sampling intervals, from 1 to
- * DAMON_MAX_AGGR_SAMPLES, that make one aggregation interval.
- */
-unsigned long damon_aggr_samples(const struct damon_attrs *attrs)
-{
-	return damon_samples_per(attrs->aggr_interval, attrs->sample_interval,
-				 DAMON_MAX_AGGR_SAMPLES);
-}
-
-/**
- * damon_update_samples() - Sampling intervals per operations update.
- * @attrs:	The attributes.
- *
- * Return: the number of sampling intervals, from 1 to LONG_MAX, between two
- * operations updates.
- */
-unsigned long damon_update_samples(const struct damon_attrs *attrs)
-{
-	return damon_samples_per(attrs->ops_update_interval,
-				 attrs->sample_interval, LONG_MAX);
-}
-
-/**
- * damon_set_attrs() - Set the monitoring attributes of a context.
- * @ctx:	The context.
- * @attrs:	The new attributes.
- *
- * All intervals must be non-zero, the aggregation interval at least the
- * sampling interval, @attrs->min_nr_regions at least 3 and
- * @attrs->max_nr_regions at least @attrs->min_nr_regions.  Times are
- * counted in sampling intervals: an aggregation interval lasts
- * aggr_interval / sample_interval of them, an operations update interval
- * ops_update_interval / sample_interval, rounded down but at least one.
- *
- * A running context may only be changed from its callbacks.  The current
- * aggregation and update intervals then restart with the new lengths.
- *
- * Return: 0 on success, or -EINVAL, leaving @ctx untouched.
- */
-int damon_set_attrs(struct damon_ctx *ctx, const struct damon_attrs *attrs)
-{
-	int err = damon_attrs_validate(attrs);
-
-	if (err)
-		return err;
-	ctx->attrs = *attrs;
-	ctx->next_aggr_sample = ctx->passed_samples + damon_aggr_samples(attrs);
-	ctx->next_update_sample = ctx->passed_samples +
-		damon_update_samples(attrs);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(damon_set_attrs);
 
 /* The operations registry */
 
@@ -532,28 +235,6 @@ bool damon_is_registered_ops(enum damon_ops_id id)
 EXPORT_SYMBOL_GPL(damon_is_registered_ops);
 
 /**
- * damon_get_registered_ops() - Copy a registered operations set.
- * @id:		Which operations set.
- * @ops:	Receives the copy.
- *
- * Return: 0 on success, or -EINVAL if @id is unknown or not registered.
- */
-int damon_get_registered_ops(enum damon_ops_id id, struct damon_operations *ops)
-{
-	int err = 0;
-
-	if ((unsigned int)id >= NR_DAMON_OPS)
-		return -EINVAL;
-	mutex_lock(&damon_ops_lock);
-	if (damon_ops_present[id])
-		*ops = damon_ops_table[id];
-	else
-		err = -EINVAL;
-	mutex_unlock(&damon_ops_lock);
-	return err;
-}
-
-/**
  * damon_select_ops() - Make a context use a registered operations set.
  * @ctx:	The context, which must not be running.
  * @id:		Which operations set.
@@ -564,11 +245,99 @@ int damon_get_registered_ops(enum damon_ops_id id, struct damon_operations *ops)
  */
 int damon_select_ops(struct damon_ctx *ctx, enum damon_ops_id id)
 {
-	return damon_get_registered_ops(id, &ctx->ops);
+	int err = 0;
+
+	if ((unsigned int)id >= NR_DAMON_OPS)
+		return -EINVAL;
+	mutex_lock(&damon_ops_lock);
+	if (damon_ops_present[id])
+		ctx->ops = damon_ops_table[id];
+	else
+		err = -EINVAL;
+	mutex_unlock(&damon_ops_lock);
+	return err;
 }
 EXPORT_SYMBOL_GPL(damon_select_ops);
 
+/**
+ * damon_ops_supports_scheme() - Whether a registered operations set can run
+ *				 a scheme.
+ * @id:	Which operations set.
+ * @s:	The scheme.
+ *
+ * For interfaces that check a scheme before the context that will run it
+ * has its operations set.
+ *
+ * Return: true if @id is registered and damos_validate() accepts @s for it.
+ */
+bool damon_ops_supports_scheme(enum damon_ops_id id, const struct damos *s)
+{
+	struct damon_operations ops;
+	bool registered = false;
+
+	if ((unsigned int)id < NR_DAMON_OPS) {
+		mutex_lock(&damon_ops_lock);
+		registered = damon_ops_present[id];
+		if (registered)
+			ops = damon_ops_table[id];
+		mutex_unlock(&damon_ops_lock);
+	}
+	return registered && !damos_validate(s, &ops);
+}
+EXPORT_SYMBOL_GPL(damon_ops_supports_scheme);
+
 /* Starting and stopping */
+
+/**
+ * struct damon_kdamond_start - What damon_start() hands to a new kdamond.
+ * @ctx:	The context the kdamond monitors.
+ * @started:	Completed by the kdamond once it runs its own code.  Until
+ *		then kthread_stop() could keep the thread function from ever
+ *		running, and nobody would clear &damon_ctx->kdamond.
+ *
+ * Lives on damon_start()'s stack: the kdamond must not touch it after
+ * completing @started.
+ */
+struct damon_kdamond_start {
+	struct damon_ctx *ctx;
+	struct completion started;
+};
+
+/*
+ * Account for a kdamond that is about to exit: its last use of @ctx.
+ * Requests of damon_call() that it did not run are canceled here, under
+ * damon_lock, so that damon_destroy_ctx() waits for that too.  A
+ * damos_walk() still waiting is let go under the lock that damos_walk()
+ * checks the kdamond with, so that none can start waiting after it.
+ */
+static void damon_kdamond_exited(struct damon_ctx *ctx)
+{
+	mutex_lock(&damon_lock);
+	mutex_lock(&ctx->kdamond_lock);
+	ctx->kdamond = NULL;
+	damos_walk_cancel(ctx);
+	mutex_unlock(&ctx->kdamond_lock);
+	damon_calls_cancel(ctx);
+	if (!--damon_nr_running)
+		damon_running_exclusive = false;
+	mutex_unlock(&damon_lock);
+}
+
+/*
+ * The thread function of a kdamond: monitor (kdamond.c), then clear
+ * &damon_ctx->kdamond and drop the module reference damon_start() took for
+ * the thread.  Never returns; the thread exits from here.
+ */
+static int damon_kdamond_thread(void *data)
+{
+	struct damon_kdamond_start *start = data;
+	struct damon_ctx *ctx = start->ctx;
+
+	complete(&start->started);	/* @start is gone from here on. */
+	damon_kdamond_run(ctx);
+	damon_kdamond_exited(ctx);
+	module_put_and_kthread_exit(0);
+}
 
 /*
  * Start the kdamond of @ctx.  Called with damon_lock held; waits until the
@@ -593,7 +362,7 @@ static int damon_start_one(struct damon_ctx *ctx)
 
 	/* The kdamond runs module code until it exits; pin the module. */
 	__module_get(THIS_MODULE);
-	tsk = kthread_run(damon_kdamond_fn, &start, "kdamond.%d",
+	tsk = kthread_run(damon_kdamond_thread, &start, "kdamond.%d",
 			  damon_nr_running);
 	if (IS_ERR(tsk)) {
 		module_put(THIS_MODULE);
@@ -622,10 +391,10 @@ out:
  *
  * Return: 0 if every context started.  -EINVAL if @nr_ctxs is not positive
  * or a context has invalid attributes; the error of damos_validate() if a
- * context has a scheme its operations set cannot run; -EBUSY if the group conflicts with
- * the running contexts or a context is already running (also when it is
- * listed twice); the error of kthread_run() otherwise.  On failure no
- * context of @ctxs is left running by this call.
+ * context has a scheme its operations set cannot run; -EBUSY if the group
+ * conflicts with the running contexts or a context is already running
+ * (also when it is listed twice); the error of kthread_run() otherwise.  On
+ * failure no context of @ctxs is left running by this call.
  */
 int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive)
 {
@@ -712,26 +481,6 @@ int damon_stop(struct damon_ctx **ctxs, int nr_ctxs)
 EXPORT_SYMBOL_GPL(damon_stop);
 
 /**
- * damon_kdamond_exited() - Account for a kdamond that is about to exit.
- * @ctx:	The context of the kdamond.
- *
- * The last thing a kdamond does with @ctx.  A damos_walk() that is still
- * waiting is let go here, under the same lock that damos_walk() checks
- * the kdamond with, so none can start waiting after it.
- */
-void damon_kdamond_exited(struct damon_ctx *ctx)
-{
-	mutex_lock(&damon_lock);
-	mutex_lock(&ctx->kdamond_lock);
-	ctx->kdamond = NULL;
-	damos_walk_cancel(ctx);
-	mutex_unlock(&ctx->kdamond_lock);
-	if (!--damon_nr_running)
-		damon_running_exclusive = false;
-	mutex_unlock(&damon_lock);
-}
-
-/**
  * damon_nr_running_ctxs() - The number of running contexts.
  *
  * Return: how many kdamonds run, from all groups.
@@ -763,54 +512,3 @@ bool damon_is_running(struct damon_ctx *ctx)
 	return running;
 }
 EXPORT_SYMBOL_GPL(damon_is_running);
-
-/* Module init and exit */
-
-static int __init damon_init(void)
-{
-	int err;
-
-	err = damon_vaddr_init();
-	if (err)
-		goto out;
-	err = damon_paddr_init();
-	if (err)
-		goto out_vaddr;
-	err = damon_sysfs_init();
-	if (err)
-		goto out_paddr;
-	err = damon_dbgfs_init();
-	if (err)
-		goto out_sysfs;
-	return 0;
-
-out_sysfs:
-	damon_sysfs_exit();
-out_paddr:
-	damon_paddr_exit();
-out_vaddr:
-	damon_vaddr_exit();
-out:
-	pr_err("initialisation failed (%d)\n", err);
-	return err;
-}
-
-/*
- * Only reached with no kdamond left: every running kdamond holds a
- * reference to this module, and the interfaces stop their contexts when
- * they are torn down.
- */
-static void __exit damon_exit(void)
-{
-	damon_dbgfs_exit();
-	damon_sysfs_exit();
-	damon_paddr_exit();
-	damon_vaddr_exit();
-}
-
-module_init(damon_init);
-module_exit(damon_exit);
-
-MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(DAMON);
-MODULE_DESCRIPTION("DAMON: Data Access MONitor");

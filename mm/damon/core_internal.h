@@ -8,7 +8,6 @@
 #ifndef _MM_DAMON_CORE_INTERNAL_H
 #define _MM_DAMON_CORE_INTERNAL_H
 
-#include <linux/completion.h>
 #include <linux/damon.h>
 #include <linux/random.h>
 
@@ -54,7 +53,7 @@ static inline unsigned long damon_rand(unsigned long start, unsigned long end)
 	return start + get_random_u32_below((u32)span);
 }
 
-/* Attributes, sample counting and the number of running contexts. */
+/* Attributes and sample counting (attrs.c). */
 int damon_attrs_validate(const struct damon_attrs *attrs);
 unsigned long damon_aggr_samples(const struct damon_attrs *attrs);
 unsigned long damon_update_samples(const struct damon_attrs *attrs);
@@ -70,25 +69,15 @@ static inline bool damon_sample_reached(unsigned long passed,
 	return (long)(passed - next) >= 0;
 }
 
-/**
- * struct damon_kdamond_start - What damon_start() hands to a new kdamond.
- * @ctx:	The context the kdamond monitors.
- * @started:	Completed by the kdamond once it runs its own code.  Until
- *		then kthread_stop() could keep the thread function from ever
- *		running, and nobody would clear &damon_ctx->kdamond.
- *
- * Lives on damon_start()'s stack: the kdamond must not touch it after
- * completing @started.
- */
-struct damon_kdamond_start {
-	struct damon_ctx *ctx;
-	struct completion started;
-};
+/* The monitoring loop of a kdamond (kdamond.c). */
+void damon_kdamond_run(struct damon_ctx *ctx);
 
-int damon_kdamond_fn(void *data);
-void damon_kdamond_exited(struct damon_ctx *ctx);
+/* damon_call() requests, run or canceled by the kdamond (call.c). */
+bool damon_calls_pending(struct damon_ctx *ctx);
+void damon_calls_run(struct damon_ctx *ctx);
+void damon_calls_cancel(struct damon_ctx *ctx);
 
-/* Regions: building blocks of the adaptive algorithms (regions.c). */
+/* Regions: building blocks of the adaptive algorithms (region.c). */
 void damon_insert_region_after(struct damon_region *r,
 			       struct damon_region *prev,
 			       struct damon_target *t);
@@ -117,8 +106,6 @@ void damon_adapt_regions(struct damon_ctx *ctx);
 
 /* The operations registry. */
 void damon_unregister_ops(enum damon_ops_id id);
-int damon_get_registered_ops(enum damon_ops_id id,
-			     struct damon_operations *ops);
 
 /*
  * The parts of the damon module.  A composite module has one module_init,

@@ -14,13 +14,14 @@
 
 #include <linux/ctype.h>
 #include <linux/kstrtox.h>
+#include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
 
 #include "core_internal.h"
-#include "dbgfs.h"
+#include "dbgfs-parse.h"
 
 /*
  * Cut the next word out of *@pos: terminate it in place and move *@pos

@@ -29,7 +29,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
-#include "dbgfs.h"
+#include "dbgfs-record.h"
 
 #define DBGFS_RECORD_MAGIC	"damon_recfmt_ver"
 #define DBGFS_RECORD_MAGIC_LEN	(sizeof(DBGFS_RECORD_MAGIC) - 1)

@@ -15,7 +15,7 @@
 #include <linux/slab.h>
 
 #include "core_internal.h"
-#include "dbgfs.h"
+#include "dbgfs-run.h"
 
 /**
  * damon_dbgfs_running() - Whether a context of a list runs.
@@ -100,6 +100,9 @@ static int dbgfs_build_ctx(struct damon_dbgfs_ctx *dctx)
 	if (err)
 		return err;
 	err = damon_set_attrs(ctx, &set->attrs);
+	if (err)
+		return err;
+	err = damon_dbgfs_build_schemes(ctx, set->schemes, set->nr_schemes);
 	if (err)
 		return err;
 	for (i = 0; i < set->nr_targets; i++) {

@@ -33,6 +33,7 @@
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/limits.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
@@ -40,7 +41,18 @@
 #include <linux/uaccess.h>
 
 #include "core_internal.h"
-#include "dbgfs.h"
+#include "dbgfs-parse.h"
+#include "dbgfs-run.h"
+#include "dbgfs-schemes.h"
+
+/*
+ * The largest input each kind of file takes in one write().  Longer writes
+ * fail with -EINVAL before anything is copied, so that a huge count never
+ * turns into a huge allocation.
+ */
+#define DAMON_DBGFS_SMALL_INPUT_MAX	4096
+#define DAMON_DBGFS_LIST_INPUT_MAX	(256 * 1024)
+#define DAMON_DBGFS_RECORD_INPUT_MAX	(PATH_MAX + 64)
 
 static DEFINE_MUTEX(dbgfs_lock);
 static LIST_HEAD(dbgfs_ctxs);	/* the default context comes first */
@@ -49,7 +61,7 @@ static struct dentry *dbgfs_root;
 
 /* Names in the root directory that a context may not take. */
 static const char * const dbgfs_root_names[] = {
-	"attrs", "target_ids", "pids", "init_regions", "record",
+	"attrs", "target_ids", "pids", "init_regions", "record", "schemes",
 	"kdamond_pid", "monitor_on", "monitor_on_DEPRECATED", "mk_contexts",
 	"rm_contexts",
 };
@@ -74,6 +86,7 @@ static void dbgfs_settings_free(struct damon_dbgfs_settings *set)
 	kfree(set->ids);
 	kvfree(set->regions);
 	kfree(set->rec_path);
+	kvfree(set->schemes);
 	memset(set, 0, sizeof(*set));
 }
 
@@ -88,6 +101,7 @@ static int dbgfs_settings_copy(struct damon_dbgfs_settings *dst,
 	dst->pids = NULL;
 	dst->regions = NULL;
 	dst->rec_path = NULL;
+	dst->schemes = NULL;
 	if (src->ids) {
 		dst->ids = kmemdup_array(src->ids, max(src->nr_targets, 1U),
 					 sizeof(*src->ids), GFP_KERNEL);
@@ -115,6 +129,15 @@ static int dbgfs_settings_copy(struct damon_dbgfs_settings *dst,
 		dst->rec_path = kstrdup(src->rec_path, GFP_KERNEL);
 		if (!dst->rec_path)
 			goto fail;
+	}
+	if (src->schemes) {
+		dst->schemes = kvmalloc_array(src->nr_schemes,
+					      sizeof(*src->schemes),
+					      GFP_KERNEL);
+		if (!dst->schemes)
+			goto fail;
+		memcpy(dst->schemes, src->schemes,
+		       src->nr_schemes * sizeof(*src->schemes));
 	}
 	return 0;
 fail:
@@ -647,6 +670,63 @@ static ssize_t dbgfs_record_write(struct file *file, const char __user *ubuf,
 	return dbgfs_write(file, ubuf, count, ppos, &dbgfs_record_writer);
 }
 
+/* schemes */
+
+static size_t dbgfs_schemes_size(struct damon_dbgfs_ctx *dctx)
+{
+	return damon_dbgfs_schemes_text_size(dctx->set.nr_schemes);
+}
+
+/* The statistics come from the DAMON context, running or last run. */
+static size_t dbgfs_schemes_format(struct damon_dbgfs_ctx *dctx, char *buf,
+				   size_t size)
+{
+	return damon_dbgfs_format_schemes(buf, size, dctx->set.schemes,
+					  dctx->set.nr_schemes, dctx->ctx);
+}
+
+/*
+ * Schemes must suit the operations set the targets call for.  New schemes
+ * start with new statistics: the old ones go with the old schemes.
+ */
+static int dbgfs_schemes_apply(struct damon_dbgfs_ctx *dctx, char *buf)
+{
+	struct damon_dbgfs_scheme *schemes;
+	unsigned int nr;
+	int err;
+
+	err = damon_dbgfs_parse_schemes(buf, dctx->set.paddr ?
+					DAMON_OPS_PADDR : DAMON_OPS_VADDR,
+					&schemes, &nr);
+	if (err)
+		return err;
+	damon_dbgfs_build_schemes(dctx->ctx, NULL, 0);
+	kvfree(dctx->set.schemes);
+	dctx->set.schemes = schemes;
+	dctx->set.nr_schemes = nr;
+	return 0;
+}
+
+static ssize_t dbgfs_schemes_read(struct file *file, char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	return dbgfs_read(file, ubuf, count, ppos, dbgfs_schemes_size,
+			  dbgfs_schemes_format);
+}
+
+static const struct dbgfs_writer dbgfs_schemes_writer = {
+	.max = DAMON_DBGFS_LIST_INPUT_MAX,
+	.idle = true,
+	.settings = true,
+	.apply = dbgfs_schemes_apply,
+};
+
+static ssize_t dbgfs_schemes_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	return dbgfs_write(file, ubuf, count, ppos, &dbgfs_schemes_writer);
+}
+
 /* kdamond_pid */
 
 static size_t dbgfs_kdamond_pid_format(struct damon_dbgfs_ctx *dctx,
@@ -735,6 +815,7 @@ DBGFS_FOPS(dbgfs_attrs_fops, dbgfs_attrs_read, dbgfs_attrs_write);
 DBGFS_FOPS(dbgfs_targets_fops, dbgfs_targets_read, dbgfs_targets_write);
 DBGFS_FOPS(dbgfs_regions_fops, dbgfs_regions_read, dbgfs_regions_write);
 DBGFS_FOPS(dbgfs_record_fops, dbgfs_record_read, dbgfs_record_write);
+DBGFS_FOPS(dbgfs_schemes_fops, dbgfs_schemes_read, dbgfs_schemes_write);
 DBGFS_FOPS(dbgfs_kdamond_pid_fops, dbgfs_kdamond_pid_read, NULL);
 DBGFS_FOPS(dbgfs_monitor_on_fops, dbgfs_monitor_on_read,
 	   dbgfs_monitor_on_write);
@@ -751,6 +832,7 @@ static void dbgfs_create_ctx_files(struct damon_dbgfs_ctx *dctx)
 		{ "pids", 0600, &dbgfs_targets_fops },
 		{ "init_regions", 0600, &dbgfs_regions_fops },
 		{ "record", 0600, &dbgfs_record_fops },
+		{ "schemes", 0600, &dbgfs_schemes_fops },
 		{ "kdamond_pid", 0400, &dbgfs_kdamond_pid_fops },
 	};
 	unsigned int i;

@@ -13,7 +13,6 @@
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
-#include <linux/module.h>
 #include <linux/sched.h>
 
 #include "core_internal.h"
@@ -23,11 +22,11 @@
 #include <trace/events/damon.h>
 
 /*
- * Sleep for @usecs microseconds, or until asked to stop.  TASK_IDLE keeps
- * the sleeping kdamond out of the load average, and a small slack lets the
- * timer share a wakeup with others.
+ * Sleep for @usecs microseconds, or until asked to stop or to run a
+ * damon_call() request.  TASK_IDLE keeps the sleeping kdamond out of the
+ * load average, and a small slack lets the timer share a wakeup with others.
  */
-static void kdamond_sleep(unsigned long usecs)
+static void kdamond_sleep(struct damon_ctx *ctx, unsigned long usecs)
 {
 	u64 ns = KTIME_MAX;
 	ktime_t expires;
@@ -37,7 +36,7 @@ static void kdamond_sleep(unsigned long usecs)
 	expires = ktime_add_safe(ktime_get(), ns_to_ktime(ns));
 	for (;;) {
 		set_current_state(TASK_IDLE);
-		if (kthread_should_stop())
+		if (kthread_should_stop() || damon_calls_pending(ctx))
 			break;
 		if (!schedule_hrtimeout_range(&expires, ns >> 6,
 					      HRTIMER_MODE_ABS))
@@ -113,9 +112,11 @@ static int kdamond_sample(struct damon_ctx *ctx)
 {
 	int stop = 0;
 
+	/* Between two samples nothing of @ctx is in use: a safe point. */
+	damon_calls_run(ctx);
 	if (ctx->ops.prepare_access_checks)
 		ctx->ops.prepare_access_checks(ctx);
-	kdamond_sleep(ctx->attrs.sample_interval);
+	kdamond_sleep(ctx, ctx->attrs.sample_interval);
 	if (kthread_should_stop())
 		return 1;
 	if (ctx->ops.check_accesses)
@@ -151,23 +152,17 @@ static int kdamond_sample(struct damon_ctx *ctx)
 }
 
 /**
- * damon_kdamond_fn() - The body of a kdamond.
- * @data:	A &struct damon_kdamond_start from damon_start().
+ * damon_kdamond_run() - The monitoring of a kdamond.
+ * @ctx:	The context the calling kdamond monitors.
  *
  * Monitors until kthread_stop(), until no target is valid, or until a
  * callback returns non-zero; then runs the operations set's cleanup and the
- * before_terminate callback, clears &damon_ctx->kdamond and drops the
- * module reference damon_start() took for it.
- *
- * Return: never; the thread exits from here.
+ * before_terminate callback.  The thread itself is started, accounted for
+ * and ended by the core (core.c).
  */
-int damon_kdamond_fn(void *data)
+void damon_kdamond_run(struct damon_ctx *ctx)
 {
-	struct damon_kdamond_start *start = data;
-	struct damon_ctx *ctx = start->ctx;
 	int stop = 0;
-
-	complete(&start->started);	/* @start is gone from here on. */
 
 	if (ctx->ops.init)
 		ctx->ops.init(ctx);
@@ -184,8 +179,9 @@ int damon_kdamond_fn(void *data)
 		unsigned long idle_us = damos_wmarks_update(ctx, ktime_get_ns());
 
 		if (idle_us) {
+			damon_calls_run(ctx);
 			damos_walk_progress(ctx);
-			kdamond_sleep(idle_us);
+			kdamond_sleep(ctx, idle_us);
 			continue;
 		}
 		stop = kdamond_sample(ctx);
@@ -195,6 +191,4 @@ int damon_kdamond_fn(void *data)
 		ctx->ops.cleanup(ctx);
 	if (ctx->callback.before_terminate)
 		ctx->callback.before_terminate(ctx);
-	damon_kdamond_exited(ctx);
-	module_put_and_kthread_exit(0);
 }

@@ -24,11 +24,15 @@
 #include "../internal.h"
 #include "core_internal.h"
 #include "ops-common.h"
-#include "paddr.h"
+#include "paddr-schemes.h"
 
-/* Whether @f names the folio at @paddr. */
+/*
+ * Whether @f names the folio at @paddr; @young says whether the page was
+ * accessed since it last asked.
+ */
 static bool damon_pa_filter_match(struct damos_filter *f, struct folio *folio,
-				  unsigned long paddr)
+				  unsigned long paddr,
+				  bool (*young)(unsigned long paddr))
 {
 	struct mem_cgroup *memcg;
 	bool match = false;
@@ -43,11 +47,7 @@ static bool damon_pa_filter_match(struct damos_filter *f, struct folio *folio,
 		rcu_read_unlock();
 		return match;
 	case DAMOS_FILTER_YOUNG:
-		/* Accessed since the scheme last looked: look again later. */
-		match = damon_pa_young(paddr);
-		if (match)
-			damon_pa_mkold(paddr, NULL);
-		return match;
+		return young(paddr);
 	default:
 		/* Address and target filters were the core's. */
 		return false;
@@ -55,12 +55,14 @@ static bool damon_pa_filter_match(struct damos_filter *f, struct folio *folio,
 }
 
 static bool damon_pa_filtered_out(struct damos *s, struct folio *folio,
-				  unsigned long paddr)
+				  unsigned long paddr,
+				  bool (*young)(unsigned long paddr))
 {
 	struct damos_filter *f;
 
 	damos_for_each_filter(f, s) {
-		if (damon_pa_filter_match(f, folio, paddr) == f->matching)
+		if (damon_pa_filter_match(f, folio, paddr, young) ==
+		    f->matching)
 			return true;
 	}
 	return false;
@@ -79,10 +81,11 @@ struct damon_pa_folio_fn {
 
 /*
  * Call @f on each folio of @r that @s's filters leave and return the sum
- * of what it returns.
+ * of what it returns; @young is for the young filter.
  */
 static unsigned long damon_pa_walk_folios(struct damon_region *r,
 					  struct damos *s,
+					  bool (*young)(unsigned long paddr),
 					  const struct damon_pa_folio_fn *f)
 {
 	unsigned long addr = r->ar.start, done = 0;
@@ -95,7 +98,7 @@ static unsigned long damon_pa_walk_folios(struct damon_region *r,
 			/* A large folio counts once, from its first page seen. */
 			next = max(next, PFN_PHYS(folio_pfn(folio)) +
 				   folio_size(folio));
-			if (!damon_pa_filtered_out(s, folio, addr))
+			if (!damon_pa_filtered_out(s, folio, addr, young))
 				done += f->fn(folio, f->arg);
 			folio_put(folio);
 		}
@@ -114,12 +117,13 @@ static unsigned long damon_pa_isolate(struct folio *folio, void *arg)
 	return 0;
 }
 
-static unsigned long damon_pa_pageout(struct damon_region *r, struct damos *s)
+static unsigned long damon_pa_pageout(struct damon_region *r, struct damos *s,
+				      bool (*young)(unsigned long paddr))
 {
 	LIST_HEAD(folios);
 	struct damon_pa_folio_fn f = { damon_pa_isolate, &folios };
 
-	damon_pa_walk_folios(r, s, &f);
+	damon_pa_walk_folios(r, s, young, &f);
 	/* Puts back what it could not reclaim. */
 	return reclaim_pages(&folios) * PAGE_SIZE;
 }
@@ -156,7 +160,8 @@ static unsigned long damon_pa_isolate_migrate(struct folio *folio, void *arg)
 	return 0;
 }
 
-static unsigned long damon_pa_migrate(struct damon_region *r, struct damos *s)
+static unsigned long damon_pa_migrate(struct damon_region *r, struct damos *s,
+				      bool (*young)(unsigned long paddr))
 {
 	struct damon_pa_migration m = { .nid = s->target_nid };
 	/* Only the target node: a cold page moved elsewhere is no help. */
@@ -173,7 +178,7 @@ static unsigned long damon_pa_migrate(struct damon_region *r, struct damos *s)
 	if (!node_online(s->target_nid))
 		return 0;
 	INIT_LIST_HEAD(&m.folios);
-	damon_pa_walk_folios(r, s, &f);
+	damon_pa_walk_folios(r, s, young, &f);
 	if (list_empty(&m.folios))
 		return 0;
 	if (migrate_pages(&m.folios, alloc_migration_target, NULL,
@@ -185,18 +190,17 @@ static unsigned long damon_pa_migrate(struct damon_region *r, struct damos *s)
 
 /**
  * damon_pa_apply_scheme() - Apply a scheme's action to a physical region.
- * @ctx:	The context.
- * @t:		The target of @r.
  * @r:		The region.
  * @s:		The scheme.
+ * @young:	Whether the page at an address was accessed since the last
+ *		call for it, for the young filter.
  *
- * The &damon_operations->apply_scheme of paddr.
+ * What the &damon_operations->apply_scheme of paddr does.
  *
  * Return: the bytes the action got done.
  */
-unsigned long damon_pa_apply_scheme(struct damon_ctx *ctx,
-				    struct damon_target *t,
-				    struct damon_region *r, struct damos *s)
+unsigned long damon_pa_apply_scheme(struct damon_region *r, struct damos *s,
+				    bool (*young)(unsigned long paddr))
 {
 	static const struct damon_pa_folio_fn activate = { damon_pa_activate };
 	static const struct damon_pa_folio_fn deactivate = {
@@ -205,14 +209,14 @@ unsigned long damon_pa_apply_scheme(struct damon_ctx *ctx,
 
 	switch (s->action) {
 	case DAMOS_PAGEOUT:
-		return damon_pa_pageout(r, s);
+		return damon_pa_pageout(r, s, young);
 	case DAMOS_LRU_PRIO:
-		return damon_pa_walk_folios(r, s, &activate);
+		return damon_pa_walk_folios(r, s, young, &activate);
 	case DAMOS_LRU_DEPRIO:
-		return damon_pa_walk_folios(r, s, &deactivate);
+		return damon_pa_walk_folios(r, s, young, &deactivate);
 	case DAMOS_MIGRATE_HOT:
 	case DAMOS_MIGRATE_COLD:
-		return damon_pa_migrate(r, s);
+		return damon_pa_migrate(r, s, young);
 	default:
 		return 0;
 	}

@@ -23,7 +23,7 @@
 #include "../internal.h"
 #include "core_internal.h"
 #include "ops-common.h"
-#include "paddr.h"
+#include "paddr-schemes.h"
 
 /**
  * struct damon_pa_walk - A reverse mapping walk of one sampled page.
@@ -146,14 +146,8 @@ static bool damon_pa_rmap(struct folio *folio, unsigned long pfn,
 	return w.young;
 }
 
-/**
- * damon_pa_mkold() - Make the page at a physical address look unaccessed.
- * @paddr:	The address.
- * @batch:	Where to queue TLB flushes, or NULL to flush at once.
- *
- * Does nothing unless the page is user memory.
- */
-void damon_pa_mkold(unsigned long paddr, struct damon_tlb_batch *batch)
+/* Make the page at @paddr look unaccessed, if it is user memory. */
+static void damon_pa_mkold(unsigned long paddr, struct damon_tlb_batch *batch)
 {
 	unsigned long pfn = PHYS_PFN(paddr);
 	struct folio *folio = damon_get_folio(pfn);
@@ -166,13 +160,8 @@ void damon_pa_mkold(unsigned long paddr, struct damon_tlb_batch *batch)
 	folio_put(folio);
 }
 
-/**
- * damon_pa_young() - Whether the page at a physical address was accessed.
- * @paddr:	The address.
- *
- * Return: true if the page is user memory accessed since damon_pa_mkold().
- */
-bool damon_pa_young(unsigned long paddr)
+/* Whether the page at @paddr was accessed since damon_pa_mkold(). */
+static bool damon_pa_young(unsigned long paddr)
 {
 	unsigned long pfn = PHYS_PFN(paddr);
 	struct folio *folio = damon_get_folio(pfn);
@@ -231,19 +220,33 @@ static unsigned int damon_pa_check_accesses(struct damon_ctx *ctx)
 	return max_nr;
 }
 
+/* The young filter of DAMOS: accessed since it last asked, then cleared. */
+static bool damon_pa_young_since(unsigned long paddr)
+{
+	bool young = damon_pa_young(paddr);
+
+	if (young)
+		damon_pa_mkold(paddr, NULL);
+	return young;
+}
+
+/* DAMOS actions on the folios of a region (paddr-schemes.c). */
+static unsigned long damon_pa_apply(struct damon_ctx *ctx,
+				    struct damon_target *t,
+				    struct damon_region *r, struct damos *s)
+{
+	return damon_pa_apply_scheme(r, s, damon_pa_young_since);
+}
+
 static const struct damon_operations damon_pa_ops = {
 	.id = DAMON_OPS_PADDR,
 	.init = damon_pa_init,
 	.prepare_access_checks = damon_pa_prepare_access_checks,
 	.check_accesses = damon_pa_check_accesses,
 	.cleanup = damon_pa_cleanup,
-	.apply_scheme = damon_pa_apply_scheme,
-	.damos_actions = BIT(DAMOS_PAGEOUT) | BIT(DAMOS_LRU_PRIO) |
-		BIT(DAMOS_LRU_DEPRIO) | BIT(DAMOS_STAT) |
-		(IS_ENABLED(CONFIG_MIGRATION) ?
-		 BIT(DAMOS_MIGRATE_HOT) | BIT(DAMOS_MIGRATE_COLD) : 0),
-	.damos_filters = BIT(DAMOS_FILTER_ANON) | BIT(DAMOS_FILTER_MEMCG) |
-		BIT(DAMOS_FILTER_YOUNG),
+	.apply_scheme = damon_pa_apply,
+	.damos_actions = DAMON_PA_DAMOS_ACTIONS,
+	.damos_filters = DAMON_PA_DAMOS_FILTERS,
 };
 
 /**

@@ -32,48 +32,6 @@
 
 #include <trace/events/damon.h>
 
-/**
- * damos_pattern_match() - Whether region properties fit a pattern.
- * @p:			The pattern.
- * @sz:			The region's size.
- * @nr_accesses:	Its access frequency.
- * @age:		Its age.
- *
- * Return: true if each property lies in its closed range of @p.
- */
-bool damos_pattern_match(const struct damos_pattern *p, unsigned long sz,
-			 unsigned long nr_accesses, unsigned long age)
-{
-	return p->sz.min <= sz && sz <= p->sz.max &&
-		p->nr_accesses.min <= nr_accesses &&
-		nr_accesses <= p->nr_accesses.max &&
-		p->age.min <= age && age <= p->age.max;
-}
-
-/**
- * damos_nr_accesses() - The access frequency a scheme sees in a region.
- * @ctx:	The context.
- * @r:		The region.
- *
- * At the end of an aggregation interval, the region's count of that
- * interval.  Before it, the count so far plus the previous interval's
- * frequency scaled to the sampling intervals still to come.
- *
- * Return: the access frequency, in samples per aggregation interval.
- */
-unsigned long damos_nr_accesses(struct damon_ctx *ctx, struct damon_region *r)
-{
-	unsigned long samples = damon_aggr_samples(&ctx->attrs);
-	unsigned long to_come = ctx->next_aggr_sample - ctx->passed_samples;
-
-	if ((long)to_come <= 0)
-		return r->nr_accesses;
-	to_come = min(to_come, samples);
-	return r->nr_accesses +
-		(unsigned long)div64_ul((u64)r->last_nr_accesses * to_come,
-					samples);
-}
-
 /* Sampling intervals in a scheme's apply interval, at least one. */
 static unsigned long damos_apply_samples(struct damon_ctx *ctx, struct damos *s)
 {
@@ -197,7 +155,7 @@ static bool damos_try_region(struct damos_pass *p, struct damon_target *t,
 		p->walk->walk_fn(p->walk->data, ctx, t, r, s);
 	trace_damos_before_apply(0, p->sidx, tidx, r,
 				 min_t(unsigned long, nr_accesses, UINT_MAX),
-				 damon_nr_regions(t));
+				 t->nr_regions);
 
 	start = ktime_get_ns();
 	if (s->action == DAMOS_STAT)
@@ -238,6 +196,13 @@ static bool damos_pass_target(struct damos_pass *p, struct damon_target *t,
 	for (r = damon_first_region(t); &r->list != &t->regions;
 	     r = damon_next_region(r)) {
 		if (r->ar.end <= from)
+			continue;
+		/*
+		 * Regions merged since the last window: start exactly where
+		 * it stopped, not again at what it did.
+		 */
+		if (r->ar.start < from &&
+		    damon_split_region_at(t, r, from - r->ar.start))
 			continue;
 		if (r->ar.end > to)
 			break;

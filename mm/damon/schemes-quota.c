@@ -22,6 +22,8 @@
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/overflow.h>
+/* psi_types.h uses struct delayed_work without including its header. */
+#include <linux/workqueue.h>
 #include <linux/psi.h>
 #include <linux/sizes.h>
 #include <linux/time64.h>

@@ -2,14 +2,17 @@
 /*
  * DAMOS data model: creating, checking, adding, copying and freeing
  * schemes with their quota goals and filters, for kernel callers and for
- * DAMON's own interfaces.  The engine that runs them is in schemes-apply.c
- * and its helpers.
+ * DAMON's own interfaces; and what a region looks like to a scheme (its
+ * pattern, its access frequency).  The engine that runs the schemes is in
+ * schemes-apply.c and its helpers.
  *
  * Every check is made before anything changes, so that a caller who gets
  * an error still has exactly what it had: a refused scheme is not added,
  * and a refused commit leaves the running schemes as they were.
  */
 
+#include <linux/math64.h>
+#include <linux/minmax.h>
 #include <linux/nodemask.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -30,6 +33,48 @@ void damos_pattern_any(struct damos_pattern *pattern)
 	};
 }
 EXPORT_SYMBOL_GPL(damos_pattern_any);
+
+/**
+ * damos_pattern_match() - Whether region properties fit a pattern.
+ * @p:			The pattern.
+ * @sz:			The region's size.
+ * @nr_accesses:	Its access frequency.
+ * @age:		Its age.
+ *
+ * Return: true if each property lies in its closed range of @p.
+ */
+bool damos_pattern_match(const struct damos_pattern *p, unsigned long sz,
+			 unsigned long nr_accesses, unsigned long age)
+{
+	return p->sz.min <= sz && sz <= p->sz.max &&
+		p->nr_accesses.min <= nr_accesses &&
+		nr_accesses <= p->nr_accesses.max &&
+		p->age.min <= age && age <= p->age.max;
+}
+
+/**
+ * damos_nr_accesses() - The access frequency a scheme sees in a region.
+ * @ctx:	The context.
+ * @r:		The region.
+ *
+ * At the end of an aggregation interval, the region's count of that
+ * interval.  Before it, the count so far plus the previous interval's
+ * frequency scaled to the sampling intervals still to come.
+ *
+ * Return: the access frequency, in samples per aggregation interval.
+ */
+unsigned long damos_nr_accesses(struct damon_ctx *ctx, struct damon_region *r)
+{
+	unsigned long samples = damon_aggr_samples(&ctx->attrs);
+	unsigned long to_come = ctx->next_aggr_sample - ctx->passed_samples;
+
+	if ((long)to_come <= 0)
+		return r->nr_accesses;
+	to_come = min(to_come, samples);
+	return r->nr_accesses +
+		(unsigned long)div64_ul((u64)r->last_nr_accesses * to_come,
+					samples);
+}
 
 /**
  * damos_new() - Allocate a scheme.
@@ -271,27 +316,6 @@ int damos_validate(const struct damos *s, const struct damon_operations *ops)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(damos_validate);
-
-/**
- * damon_ops_supports_scheme() - Whether a registered operations set can run
- *				 a scheme.
- * @id:	Which operations set.
- * @s:	The scheme.
- *
- * For interfaces that check a scheme before the context that will run it
- * has its operations set.
- *
- * Return: true if @id is registered and damos_validate() accepts @s for it.
- */
-bool damon_ops_supports_scheme(enum damon_ops_id id, const struct damos *s)
-{
-	struct damon_operations ops;
-
-	if (damon_get_registered_ops(id, &ops))
-		return false;
-	return !damos_validate(s, &ops);
-}
-EXPORT_SYMBOL_GPL(damon_ops_supports_scheme);
 
 /**
  * damon_add_scheme() - Check a scheme and append it to a context.

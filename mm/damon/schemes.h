@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * DAMOS internals shared by the files of the scheme engine (schemes.c, the
- * data model; schemes-apply.c, the apply loop; schemes-quota.c, quotas,
+ * data model and pattern matching; schemes-apply.c, the apply loop; schemes-quota.c, quotas,
  * priorities and goals; schemes-wmark.c, watermarks; schemes-filter.c, the
  * filters the core handles), the kdamond that drives it, and their KUnit
  * suites.  Nothing here leaves damon.ko.
@@ -32,15 +32,15 @@ static inline bool damos_filter_for_ops(enum damos_filter_type type)
 		type == DAMOS_FILTER_YOUNG;
 }
 
-/* The data model (schemes.c). */
+/* The data model and what a region looks like to a scheme (schemes.c). */
 void damon_destroy_schemes(struct damon_ctx *ctx);
 int damon_validate_schemes(struct damon_ctx *ctx);
 struct damos *damos_copy(const struct damos *src);
-
-/* The apply loop (schemes-apply.c). */
 bool damos_pattern_match(const struct damos_pattern *p, unsigned long sz,
 			 unsigned long nr_accesses, unsigned long age);
 unsigned long damos_nr_accesses(struct damon_ctx *ctx, struct damon_region *r);
+
+/* The apply loop (schemes-apply.c). */
 bool damos_apply_due(struct damon_ctx *ctx, struct damos *s);
 void damos_apply_scheme(struct damon_ctx *ctx, struct damos *s,
 			unsigned int sidx, u64 now);

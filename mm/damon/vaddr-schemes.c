@@ -11,10 +11,9 @@
 
 #include <linux/mm.h>
 #include <linux/mman.h>
-#include <linux/sched/mm.h>
 
 #include "core_internal.h"
-#include "vaddr.h"
+#include "vaddr-schemes.h"
 
 /* The madvise() advice for @action, or -1 if there is none. */
 static int damon_va_advice(enum damos_action action)
@@ -37,31 +36,24 @@ static int damon_va_advice(enum damos_action action)
 
 /**
  * damon_va_apply_scheme() - Apply a scheme's action to a virtual region.
- * @ctx:	The context.
- * @t:		The target, whose process's address space is advised.
+ * @mm:		The address space of the region's target, referenced.
  * @r:		The region.
  * @s:		The scheme.
  *
- * The &damon_operations->apply_scheme of vaddr and fvaddr.
+ * What the &damon_operations->apply_scheme of vaddr and fvaddr does once
+ * it has the target's address space.
  *
- * Return: the size of @r if the advice was taken, 0 otherwise (the
- * process has exited, or the advice failed).
+ * Return: the size of @r if the advice was taken, 0 otherwise.
  */
-unsigned long damon_va_apply_scheme(struct damon_ctx *ctx,
-				    struct damon_target *t,
+unsigned long damon_va_apply_scheme(struct mm_struct *mm,
 				    struct damon_region *r, struct damos *s)
 {
 	int advice = damon_va_advice(s->action);
-	struct mm_struct *mm;
 	int err;
 
 	if (advice < 0)
 		return 0;
-	mm = damon_va_get_mm(t);
-	if (!mm)
-		return 0;
 	err = do_madvise(mm, r->ar.start, damon_sz_region(r), advice);
-	mmput(mm);
 	if (err && err != -ENOMEM)
 		return 0;
 	return damon_sz_region(r);

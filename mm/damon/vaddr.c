@@ -31,7 +31,7 @@
 
 #include "core_internal.h"
 #include "ops-common.h"
-#include "vaddr.h"
+#include "vaddr-schemes.h"
 
 /* The address layout of a process */
 
@@ -150,14 +150,8 @@ unsigned int damon_va_ranges_of_vmas(const struct damon_addr_range *vmas,
 	return damon_va_layout_ranges(&layout, ranges);
 }
 
-/**
- * damon_va_get_mm() - The address space of a target.
- * @t:	The target.
- *
- * Return: the address space of @t's process with a reference, which the
- * caller drops with mmput(), or NULL if it has none.
- */
-struct mm_struct *damon_va_get_mm(struct damon_target *t)
+/* The address space of a target, with a reference (mmput()), or NULL. */
+static struct mm_struct *damon_va_get_mm(struct damon_target *t)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
@@ -475,6 +469,21 @@ static bool damon_va_target_valid(struct damon_target *t)
 	return valid;
 }
 
+/* DAMOS actions: madvise() on the target's process (vaddr-schemes.c). */
+static unsigned long damon_va_apply(struct damon_ctx *ctx,
+				    struct damon_target *t,
+				    struct damon_region *r, struct damos *s)
+{
+	struct mm_struct *mm = damon_va_get_mm(t);
+	unsigned long applied;
+
+	if (!mm)
+		return 0;
+	applied = damon_va_apply_scheme(mm, r, s);
+	mmput(mm);
+	return applied;
+}
+
 static const struct damon_operations damon_va_ops = {
 	.id = DAMON_OPS_VADDR,
 	.init = damon_va_init,
@@ -483,7 +492,7 @@ static const struct damon_operations damon_va_ops = {
 	.check_accesses = damon_va_check_accesses,
 	.target_valid = damon_va_target_valid,
 	.cleanup = damon_va_cleanup,
-	.apply_scheme = damon_va_apply_scheme,
+	.apply_scheme = damon_va_apply,
 	.damos_actions = DAMON_VA_DAMOS_ACTIONS,
 };
 
@@ -495,7 +504,7 @@ static const struct damon_operations damon_fva_ops = {
 	.check_accesses = damon_va_check_accesses,
 	.target_valid = damon_va_target_valid,
 	.cleanup = damon_va_cleanup,
-	.apply_scheme = damon_va_apply_scheme,
+	.apply_scheme = damon_va_apply,
 	.damos_actions = DAMON_VA_DAMOS_ACTIONS,
 };
 

@@ -8,7 +8,8 @@
 #include <linux/string.h>
 
 #include "kunit_util.h"
-#include "../dbgfs.h"
+#include "../dbgfs-parse.h"
+#include "../dbgfs-record.h"
 
 KUNIT_DEFINE_ACTION_WRAPPER(dbgfs_test_kfree, kfree, const void *);
 KUNIT_DEFINE_ACTION_WRAPPER(dbgfs_test_kvfree, kvfree, const void *);

@@ -280,9 +280,11 @@ static void damos_test_quota_choice(struct kunit *test)
 
 	/*
 	 * The next window resumes where this one stopped, at the second
-	 * half of the second region, and the coldest region gets its
-	 * turn again after it.
+	 * half of the second region, even if the halves merged meanwhile,
+	 * and the coldest region gets its turn again after it.
 	 */
+	damon_merge_two_regions(t, damon_test_region(test, t, 1),
+				damon_test_region(test, t, 2));
 	damos_apply_scheme(ctx, s, 0, 1 + 1000 * MS);
 	KUNIT_ASSERT_EQ(test, log.nr, 4U);
 	KUNIT_EXPECT_EQ(test, log.start[2], 15 * MR);

@@ -6,3 +6,5 @@ paddr_layout.py); the modules below them do one job each: recfile.py and
 tracetext.py read and write monitoring results, memlayout.py reads the
 physical memory layout, dbgfs.py and tracefs.py talk to the kernel.
 """
+
+__version__ = '2.0'

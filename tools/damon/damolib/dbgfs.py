@@ -21,7 +21,7 @@ import errno
 import os
 import time
 
-from .errors import DamoError
+from .errors import DamoError, write_failed
 
 ATTRS = 'attrs'
 INIT_REGIONS = 'init_regions'
@@ -88,14 +88,8 @@ class Debugfs:
             finally:
                 os.close(fd)
         except OSError as e:
-            hint = ''
-            if e.errno == errno.EBUSY:
-                hint = ' (DAMON is busy: is monitoring already on?)'
-            elif e.errno in (errno.EACCES, errno.EPERM):
-                hint = ' (are you root?)'
-            raise DamoError('cannot write "%s" to %s: %s%s' % (
-                value.strip().replace('\n', '; '), path,
-                e.strerror or e, hint)) from e
+            raise write_failed(value.strip().replace('\n', '; '), path, e) \
+                from e
 
     # Saving and restoring what was there before.
 

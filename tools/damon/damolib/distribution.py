@@ -9,6 +9,15 @@ lower median.
 
 With --sortby time the values stay in time order and the percentile
 column means "this far through the recording" instead.
+
+--exclude_samples N leaves out each target's first N snapshots (DAMON's
+regions need a few aggregations to adapt).  damo leaves none out by
+default; damo 3.x leaves out 20 (two seconds at the default 100 ms
+aggregation interval), so give --exclude_samples 20 to get its numbers.
+--collapse_targets adds the targets' values up snapshot by snapshot
+(damo 3.x's default for wss); damo reports each target (--per_target).
+--all prints every value instead of percentiles; --nr_cols_bar N draws a
+bar of up to N columns after each value.
 """
 
 import math
@@ -20,21 +29,36 @@ from . import plot, report
 from .errors import DamoError
 
 
-def add_common_options(p, what):
+def add_common_options(p, what, all_name):
     p.add_argument('--tid', type=int, metavar='ID',
                    help='only this target (default: each target)')
-    p.add_argument('--range', nargs=3, type=int, default=[0, 101, 25],
+    p.add_argument('-r', '--range', nargs=3, type=int, default=[0, 101, 25],
                    metavar=('START', 'END', 'STEP'),
                    help='percentiles to print, like Python\'s range() '
                    '(default: 0 101 25)')
-    p.add_argument('--sortby', choices=('size', 'time'), default='size',
+    p.add_argument('-s', '--sortby', choices=('size', 'time'),
+                   default='size',
                    help='sort the %s values by size (percentiles) or keep '
                    'them in time order (default %%(default)s)' % what)
-    p.add_argument('--plot', metavar='OUT',
+    p.add_argument('-p', '--plot', metavar='OUT',
                    help='also draw the sorted values to OUT (.png/.svg/'
                    '.pdf/.eps)')
     p.add_argument('--raw_number', '--raw-number', action='store_true',
                    help='plain numbers, without units')
+    p.add_argument('--exclude_samples', type=int, default=0, metavar='N',
+                   help='leave out the first N snapshots of each target '
+                   '(default 0; damo 3.x leaves out 20)')
+    p.add_argument('--all', '--' + all_name, action='store_true',
+                   dest='all_values',
+                   help='print every value, not percentiles')
+    p.add_argument('--collapse_targets', action='store_true',
+                   help='add the targets\' values up per snapshot')
+    p.add_argument('--per_target', action='store_false',
+                   dest='collapse_targets',
+                   help='report each target (default)')
+    p.add_argument('--nr_cols_bar', type=int, default=0, metavar='N',
+                   help='draw a bar of up to N columns per value '
+                   '(default 0: none; damo 3.x draws 59)')
 
 
 def check_range(rng):
@@ -56,12 +80,28 @@ def percentiles(values, pcts):
     return [(p, values[rank_index(p, n)]) for p in pcts]
 
 
-def per_target(rec, tid, value_of):
-    """{target id: [(end_ns, value)]} with value_of(TargetSnapshot)."""
+def per_target(rec, args, value_of):
+    """{target id: [(end_ns, value)]} with value_of(TargetSnapshot), after
+    --exclude_samples and --collapse_targets."""
+    if args.exclude_samples < 0:
+        raise DamoError('--exclude_samples must not be negative')
     out = {}
-    for i in report.pick_targets(rec, tid):
+    for i in report.pick_targets(rec, args.tid):
         out[i] = [(s.end_ns, value_of(s.target(i)))
                   for s in rec.snapshots if s.target(i) is not None]
+        out[i] = out[i][args.exclude_samples:]
+    if not any(out.values()):
+        raise DamoError('no snapshot left after leaving out the first %d '
+                        '(--exclude_samples)' % args.exclude_samples)
+    if args.collapse_targets and len(out) > 1:
+        total = []
+        for series in out.values():
+            for k, (t, v) in enumerate(series):
+                if k < len(total):
+                    total[k] = (total[k][0], total[k][1] + v)
+                else:
+                    total.append((t, v))
+        out = {'all': total}
     return out
 
 
@@ -82,13 +122,24 @@ def print_report(series_by_target, args, label, fmt_value, out=None):
         first = False
         vals = ordered(series, args.sortby)
         avg = sum(vals) / len(vals)
-        out.write('# target_id %d, %d snapshots\n' % (tid, len(vals)))
+        out.write('# target_id %s, %d snapshots\n' % (
+            'all (collapsed)' if tid == 'all' else tid, len(vals)))
         out.write('# avr: %s\n' % fmt_value(avg))
-        out.write('# <%s> <%s>\n' % (
-            'percentile' if args.sortby == 'size' else 'time percentile',
-            label))
-        for p, v in percentiles(vals, pcts):
-            out.write('%3d %s\n' % (p, fmt_value(v)))
+        if args.all_values:
+            rows = list(enumerate(vals))
+            out.write('# <index> <%s>\n' % label)
+        else:
+            rows = percentiles(vals, pcts)
+            out.write('# <%s> <%s>\n' % (
+                'percentile' if args.sortby == 'size'
+                else 'time percentile', label))
+        top = max(vals) or 1
+        for p, v in rows:
+            line = '%3d %s' % (p, fmt_value(v))
+            if args.nr_cols_bar > 0:
+                n = int(round(v * args.nr_cols_bar / top))
+                line += ' |%s|' % ('*' * n).ljust(args.nr_cols_bar)
+            out.write(line + '\n')
 
 
 def draw(series_by_target, args, title, ylabel, out_path, div=1):
@@ -110,7 +161,7 @@ def draw(series_by_target, args, title, ylabel, out_path, div=1):
                 f.write('\n\n')
                 plots.append("%s index %d with linespoints pt 7 ps 0.4 "
                              "title %s" % (plot.quote(data), idx, plot.quote(
-                                 'target %d' % tid)))
+                                 'target %s' % tid)))
                 idx += 1
         if not plots:
             raise DamoError('nothing to plot')

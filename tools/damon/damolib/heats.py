@@ -2,10 +2,11 @@
 """The time x address x access-frequency matrix behind ``report heats``.
 
 Time runs from the start of the first snapshot to the end of the last.
-Snapshot i stands for the interval from the end of snapshot i-1 to its own
-end; the first snapshot's start is its end minus the median spacing of the
-snapshots (or minus 100 ms, DAMON's default aggregation interval, when
-there is only one snapshot).
+Snapshot i stands for the interval from its start, when the record keeps
+it (damo 3.x's JSON does), or else the end of snapshot i-1, to its own
+end; the first snapshot's start, unless recorded, is its end minus the
+median spacing of the snapshots (or minus 100 ms, DAMON's default
+aggregation interval, when there is only one snapshot).
 
 The time range is cut into `tres` bins and the address range into `ares`
 bins, with integer edges (so that results are exact and repeatable).  A
@@ -28,9 +29,11 @@ def snapshot_intervals(snapshots):
     first = gaps[len(gaps) // 2] if gaps else DEFAULT_FIRST_INTERVAL_NS
     out = []
     prev = ends[0] - first
-    for end in ends:
-        out.append((prev, end))
-        prev = end
+    for snap in snapshots:
+        start = prev if snap.start_ns is None else min(snap.start_ns,
+                                                        snap.end_ns)
+        out.append((start, snap.end_ns))
+        prev = snap.end_ns
     return out
 
 

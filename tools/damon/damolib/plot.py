@@ -14,6 +14,8 @@ _TERMINALS = {
     '.pdf': ('pdfcairo',),
     '.eps': ('epscairo',),
 }
+# What the error message offers (jpeg is not in Debian's gnuplot-nox).
+_SUFFIXES = '.png, .svg, .pdf or .eps'
 
 
 def gnuplot_path():
@@ -30,8 +32,8 @@ def terminal_for(out_path, gnuplot):
     """The gnuplot terminal line for an output file, by its suffix."""
     suffix = os.path.splitext(out_path)[1].lower()
     if suffix not in _TERMINALS:
-        raise DamoError('cannot tell the picture format of %s: use a .png, '
-                        '.svg, .pdf or .eps file name' % out_path)
+        raise DamoError('cannot tell the picture format of %s: use a %s '
+                        'file name' % (out_path, _SUFFIXES))
     cands = _TERMINALS[suffix]
     if len(cands) > 1:
         have = subprocess.run([gnuplot, '-e', 'set terminal'],
@@ -54,22 +56,52 @@ def quote(text):
     return "'%s'" % text.replace("'", "''")
 
 
+def check_writable(out_path):
+    """Fail early, with a clear message, when out_path cannot be written
+    (gnuplot would print the picture to its standard output instead).
+    Reports call this before any work, so that nothing is printed first."""
+    parent = os.path.dirname(os.path.abspath(out_path))
+    if not os.path.isdir(parent):
+        raise DamoError('cannot write %s: directory %s does not exist' % (
+            out_path, parent))
+    if os.path.isdir(out_path):
+        raise DamoError('cannot write %s: it is a directory' % out_path)
+    existed = os.path.exists(out_path)
+    try:
+        with open(out_path, 'ab'):
+            pass
+    except OSError as e:
+        raise DamoError('cannot write %s: %s' % (
+            out_path, e.strerror or e)) from e
+    if not existed:
+        os.unlink(out_path)
+
+
+def _last_line(text):
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else 'no message'
+
+
 def render(out_path, script):
     """Run `script` (gnuplot commands, without terminal/output lines) to
     draw out_path."""
+    check_writable(out_path)
     gnuplot = gnuplot_path()
     term = terminal_for(out_path, gnuplot)
     full = '%s\nset output %s\n%s\nunset output\n' % (
         term, quote(out_path), script)
     try:
-        res = subprocess.run([gnuplot], input=full, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, check=False,
-                             universal_newlines=True)
+        # Bytes, not text: should gnuplot fail to open the file after
+        # all, it writes the picture to standard output.
+        res = subprocess.run([gnuplot], input=full.encode(),
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, check=False)
     except OSError as e:
         raise DamoError('cannot run %s: %s' % (gnuplot, e.strerror)) from e
+    err = res.stderr.decode(errors='replace')
     if res.returncode != 0:
-        raise DamoError('gnuplot failed to draw %s:\n%s' % (
-            out_path, res.stderr.strip()))
+        raise DamoError('gnuplot failed to draw %s: %s' % (
+            out_path, _last_line(err)))
     if not os.path.exists(out_path) or os.path.getsize(out_path) == 0:
-        raise DamoError('gnuplot wrote nothing to %s:\n%s' % (
-            out_path, res.stderr.strip()))
+        raise DamoError('gnuplot wrote nothing to %s: %s' % (
+            out_path, _last_line(err)))

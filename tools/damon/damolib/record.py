@@ -1,31 +1,31 @@
 # SPDX-License-Identifier: GPL-2.0
 """damo record: monitor a command, a process or physical memory.
 
-The kernel does the monitoring; damo sets it up through debugfs
-(dbgfs.py), waits, and puts every DAMON setting it changed back as it
-found it, also when interrupted by Ctrl-C or SIGTERM.  Results go to the
-record file either straight from the kernel (debugfs ``record``) or, on
-kernels without that file, through the tracepoint (tracefs.py).
+The kernel does the monitoring; damo sets it up through sysfs or debugfs
+(backend.py), waits, and puts back what it changed, also when interrupted
+by Ctrl-C or SIGTERM.  Results go to the record file either straight from
+the kernel (debugfs ``record``) or through the tracepoint (tracefs.py),
+and are turned into the --output_type asked for at the end (recsave.py).
+Without TARGET, damo records a DAMON that is already running (started by
+"damo start") and leaves it running.
 """
 
 import argparse
-import errno
 import os
-import shlex
-import shutil
 import signal
 import subprocess
 import sys
 import time
 
-from . import dbgfs, memlayout, paths as pathmod
+from . import backend as backends
+from . import damon_args, footprint, paths as pathmod, recload, recsave
 from .errors import DamoError
 from .fmt import size_str
+from .model import Intervals
 from .progress import FileWatcher, Progress
 from .tracefs import TraceRecorder
 
-DEFAULTS = {'sample': 5000, 'aggr': 100000, 'updr': 1000000,
-            'minr': 10, 'maxr': 1000, 'rbuf': 1024 * 1024}
+RBUF_DEFAULT = 1024 * 1024
 
 HELP = 'record the data access pattern of a command, a process or paddr'
 DESCRIPTION = """\
@@ -35,37 +35,18 @@ that "damo report" reads.  TARGET is one of:
   paddr            the physical address space: by default the largest
                    "System RAM" range of /proc/iomem, or with --numa_node N
                    the online System RAM of node N; runs until Ctrl-C (or
-                   --duration)
+                   --duration/--timeout)
   PID              a running process, monitored until it exits
   COMMAND [ARG..]  a command to start and monitor until it exits; a single
                    argument holding spaces is split like a shell would
+  (nothing)        the DAMON that "damo start" left running, until Ctrl-C
+                   or --timeout; it keeps running afterwards
 
-Options go before TARGET: everything after it belongs to the command.
-Needs root.  DAMON settings found before are restored at the end, also on
-Ctrl-C and SIGTERM.
+Options may come before or after paddr, a PID or a command quoted into one
+word ("./app -x", as damo 3.x takes it); every word after an unquoted
+command belongs to the command.  Needs root.  DAMON settings found before
+are restored at the end, also on Ctrl-C and SIGTERM.
 """
-
-
-def _positive(text):
-    try:
-        val = int(text, 0)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError('%r is not an integer' % text) \
-            from e
-    if val <= 0:
-        raise argparse.ArgumentTypeError('%r must be positive' % text)
-    return val
-
-
-def _non_negative_int(text):
-    try:
-        val = int(text, 0)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError('%r is not an integer' % text) \
-            from e
-    if val < 0:
-        raise argparse.ArgumentTypeError('%r must not be negative' % text)
-    return val
 
 
 def _seconds(text):
@@ -78,165 +59,64 @@ def _seconds(text):
     return val
 
 
-def parse_regions(text):
-    """'start-end,start-end' (decimal or 0x hex) -> sorted list of pairs.
-
-    Regions must be non-empty and must not overlap."""
-    regions = []
-    for part in text.split(','):
-        part = part.strip()
-        if not part:
-            continue
-        start, sep, end = part.partition('-')
-        try:
-            if not sep:
-                raise ValueError
-            pair = (int(start.strip(), 0), int(end.strip(), 0))
-        except ValueError as e:
-            raise DamoError('bad region %r: expected START-END, e.g. '
-                            '4096-1048576 or 0x1000-0x100000' % part) from e
-        if pair[0] < 0 or pair[0] >= pair[1]:
-            raise DamoError('bad region %r: start must be below end' % part)
-        regions.append(pair)
-    if not regions:
-        raise DamoError('no region given in %r' % text)
-    regions.sort()
-    for a, b in zip(regions, regions[1:]):
-        if b[0] < a[1]:
-            raise DamoError('regions %#x-%#x and %#x-%#x overlap' % (
-                a + b))
-    return regions
+def _output_type(text):
+    text = recsave.ALIASES.get(text, text)
+    if text == 'perf_data':
+        raise argparse.ArgumentTypeError(
+            'perf_data is written by perf, which damo does not use; take '
+            'perf_script (damo 3.x reads it too) or json_compressed')
+    if text not in recsave.OUTPUT_TYPES:
+        raise argparse.ArgumentTypeError(
+            'invalid choice %r (choose from %s)' % (
+                text, ', '.join(recsave.OUTPUT_TYPES)))
+    return text
 
 
 def add_parser(subparsers):
     p = subparsers.add_parser(
         'record', help=HELP, description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('target', nargs=argparse.REMAINDER, metavar='TARGET',
+    p.add_argument('target', nargs='*', metavar='TARGET',
                    help='paddr, a pid, or a command line')
-    attrs = p.add_argument_group('monitoring attributes')
-    attrs.add_argument('-s', '--sample', type=_positive, metavar='US',
-                       default=DEFAULTS['sample'],
-                       help='sampling interval in us (default %(default)s)')
-    attrs.add_argument('-a', '--aggr', type=_positive, metavar='US',
-                       default=DEFAULTS['aggr'],
-                       help='aggregation interval in us (default '
-                       '%(default)s)')
-    attrs.add_argument('-u', '--updr', type=_positive, metavar='US',
-                       default=DEFAULTS['updr'],
-                       help='regions update interval in us (default '
-                       '%(default)s)')
-    attrs.add_argument('-n', '--minr', type=_positive, metavar='N',
-                       default=DEFAULTS['minr'],
-                       help='minimum number of regions (default '
-                       '%(default)s)')
-    attrs.add_argument('-m', '--maxr', type=_positive, metavar='N',
-                       default=DEFAULTS['maxr'],
-                       help='maximum number of regions (default '
-                       '%(default)s)')
-    where = p.add_argument_group('what to monitor')
-    where.add_argument('-r', '--regions', metavar='START-END[,...]',
-                       help='initial monitoring regions, e.g. '
-                       '"0x1000-0x200000,0x300000-0x400000"; for paddr '
-                       'they replace the default range')
-    where.add_argument('--numa_node', '--numa-node', type=_non_negative_int,
-                       metavar='N',
-                       help='paddr only: monitor the online System RAM of '
-                       'NUMA node N')
+    damon_args.add_options(p)
     out = p.add_argument_group('output')
     out.add_argument('-o', '--out', default='damon.data', metavar='FILE',
                      help='record file (default %(default)s; an existing '
                      'one is renamed to FILE.old)')
-    out.add_argument('-l', '--rbuf', type=_positive, metavar='BYTES',
-                     default=DEFAULTS['rbuf'],
-                     help='kernel record buffer size (default %(default)s)')
+    out.add_argument('--output_type', type=_output_type,
+                     default=recsave.BINARY, metavar='TYPE',
+                     help='format of the record: %s (default %%(default)s; '
+                     'damo 3.x reads json_compressed and perf_script)'
+                     % ', '.join(recsave.OUTPUT_TYPES))
+    out.add_argument('--output_permission', metavar='MODE',
+                     help='octal mode of the record file, e.g. 600 (damo '
+                     '3.x\'s default; damo leaves it as created)')
+    out.add_argument('-l', '--rbuf', type=damon_args.positive,
+                     metavar='BYTES', default=RBUF_DEFAULT,
+                     help='kernel record buffer size (debugfs; default '
+                     '%(default)s)')
     out.add_argument('--tracepoint', action='store_true',
                      help='record through the damon_aggregated tracepoint '
                      'even if debugfs has a record file')
-    out.add_argument('--duration', type=_seconds, metavar='SECONDS',
+    out.add_argument('--footprint', action='store_true',
+                     help='also sample the memory footprints every second '
+                     'into FILE.mem_footprint ("damo report footprints")')
+    out.add_argument('--do_record', nargs='+', metavar='WHAT',
+                     choices=('access', 'mem_footprint'),
+                     help='damo 3.x: access (always) and mem_footprint '
+                     '(same as --footprint)')
+    out.add_argument('--duration', '--timeout', type=_seconds,
+                     metavar='SECONDS',
                      help='stop after SECONDS (default: when the target '
-                     'exits, or on Ctrl-C)')
+                     'exits, or on Ctrl-C); --timeout is damo 3.x\'s name')
     pathmod.add_path_options(p, debugfs=True, tracefs=True, sysfs=True,
                              proc=True)
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, split_target=True)
     return p
 
 
-class _Target:
-    """What to monitor: kind is 'paddr', 'pid' or 'cmd'."""
-
-    def __init__(self, kind, pid=None, argv=None):
-        self.kind = kind
-        self.pid = pid
-        self.argv = argv
-
-
-def _pid_alive(pid, proc='/proc'):
-    """Whether pid names a live process (not a zombie)."""
-    try:
-        os.kill(pid, 0)
-    except OSError as e:
-        if e.errno != errno.EPERM:
-            return False
-    try:
-        with open(os.path.join(proc, str(pid), 'stat')) as f:
-            # "pid (comm) state ...": comm may hold spaces and parens.
-            return f.read().rsplit(')', 1)[1].split()[0] != 'Z'
-    except (OSError, IndexError):
-        return True
-
-
-def resolve_target(words):
-    if not words:
-        raise DamoError('record: no TARGET given (paddr, a pid or a '
-                        'command; see "damo record --help")')
-    if len(words) == 1 and words[0] == 'paddr':
-        return _Target('paddr')
-    if len(words) == 1 and words[0].isdigit():
-        pid = int(words[0])
-        if pid <= 0 or not _pid_alive(pid):
-            raise DamoError('no process with pid %d' % pid)
-        return _Target('pid', pid=pid)
-    argv = words
-    if len(words) == 1:
-        try:
-            argv = shlex.split(words[0])
-        except ValueError as e:
-            raise DamoError('cannot split command %r: %s' % (
-                words[0], e)) from e
-        if not argv:
-            raise DamoError('record: empty command')
-    if shutil.which(argv[0]) is None:
-        raise DamoError('command not found or not executable: %s' % argv[0])
-    return _Target('cmd', argv=argv)
-
-
-def check_attrs(args):
-    if args.aggr < args.sample:
-        raise DamoError('the aggregation interval (%d us) must not be '
-                        'shorter than the sampling interval (%d us)' % (
-                            args.aggr, args.sample))
-    if args.maxr < args.minr:
-        raise DamoError('the maximum number of regions (%d) is below the '
-                        'minimum (%d)' % (args.maxr, args.minr))
-
-
-def monitoring_regions(args, target, paths):
-    """The initial regions to set, or None to let the kernel decide."""
-    if args.numa_node is not None:
-        if target.kind != 'paddr':
-            raise DamoError('--numa_node works only with the paddr target')
-        if args.regions:
-            raise DamoError('--numa_node and --regions do not go together')
-        return memlayout.node_ranges(paths, args.numa_node)
-    if args.regions:
-        return parse_regions(args.regions)
-    if target.kind == 'paddr':
-        return [memlayout.largest_system_ram(paths)]
-    return None
-
-
-def _prepare_out(path):
+def _check_out(path):
+    """Fail before touching the kernel if the record cannot be written."""
     path = os.path.abspath(path)
     parent = os.path.dirname(path)
     if not os.path.isdir(parent):
@@ -244,6 +124,14 @@ def _prepare_out(path):
             path, parent))
     if os.path.isdir(path):
         raise DamoError('cannot write %s: it is a directory' % path)
+    if not os.access(parent, os.W_OK):
+        raise DamoError('cannot write %s: permission denied' % path)
+    return path
+
+
+def _prepare_out(path):
+    """Keep an old record as FILE.old; returns the absolute path."""
+    path = _check_out(path)
     if os.path.exists(path):
         try:
             os.replace(path, path + '.old')
@@ -288,57 +176,58 @@ def _say(msg):
 class _Session:
     """One recording: the steps, and the undo of each."""
 
-    def __init__(self, args, target, regions, paths, dbg, out):
+    def __init__(self, args, target, regions, paths, be, out):
         self.args = args
         self.target = target
         self.regions = regions
         self.paths = paths
-        self.dbg = dbg
+        self.be = be
         self.out = out
-        self.saved = dbg.save()
-        self.changed = set()
+        self.ongoing = target.kind is None
+        self.saved = be.save()
         self.child = None
+        self.pid = target.pid
         self.tracer = None
+        self.footprints = None
         self.warnings = []
         self.progress = Progress()
 
     def setup(self):
-        a = self.args
-        self.changed.add(dbgfs.ATTRS)
-        self.dbg.set_attrs(a.sample, a.aggr, a.updr, a.minr, a.maxr)
         if self.target.kind == 'cmd':
             try:
                 self.child = subprocess.Popen(self.target.argv)
             except OSError as e:
                 raise DamoError('cannot start %s: %s' % (
                     self.target.argv[0], e.strerror or e)) from e
-            self.target.pid = self.child.pid
-        self.changed.add('targets')
-        try:
-            if self.target.kind == 'paddr':
-                self.dbg.set_targets('paddr')
-            else:
-                self.dbg.set_targets([self.target.pid])
-        except DamoError:
-            if self.child is not None and self.child.poll() is not None:
-                raise DamoError('the command exited (status %d) before '
-                                'monitoring could start' %
-                                self.child.returncode) from None
-            raise
-        if self.regions:
-            self.changed.add(dbgfs.INIT_REGIONS)
-            key = -1 if self.target.kind == 'paddr' else self.target.pid
-            self.dbg.set_init_regions([key, 0], self.regions)
-        if self.args.tracepoint or not self.dbg.has(dbgfs.RECORD):
+            self.pid = self.child.pid
+        if not self.ongoing:
+            params = damon_args.make_params(self.args, self.target,
+                                            self.regions, self.pid)
+            try:
+                for note in self.be.apply(params):
+                    _say('note: %s' % note)
+            except DamoError:
+                if self.child is not None and self.child.poll() is not None:
+                    raise DamoError('the command exited (status %d) before '
+                                    'monitoring could start' %
+                                    self.child.returncode) from None
+                raise
+        use_file = (self.be.name == 'debugfs' and not self.ongoing and
+                    not self.args.tracepoint and self.be.has_record_file())
+        if use_file:
+            self.be.set_record(self.args.rbuf, self.out)
+        else:
             if not self.args.tracepoint:
-                _say('%s has no record file; recording through the '
-                     'damon_aggregated tracepoint' % self.dbg.dir)
+                why = 'DAMON is already running' if self.ongoing else \
+                    'the %s interface has no record file' % self.be.name
+                _say('%s; recording through the damon_aggregated '
+                     'tracepoint' % why)
             self.tracer = TraceRecorder(self.paths.tracefs, self.out)
             self.tracer.setup()
-        else:
-            self.changed.add(dbgfs.RECORD)
-            self.dbg.set_record(self.args.rbuf, self.out)
-        self.dbg.start()
+        if self.args.footprint:
+            self.footprints = footprint.Sampler(self.paths.proc, [self.pid])
+        if not self.ongoing:
+            self.be.start()
 
     def wait(self):
         watcher = None if self.tracer else FileWatcher(self.out)
@@ -356,12 +245,14 @@ class _Session:
             else:
                 watcher.poll()
                 self.progress.update(watcher.snapshots, watcher.nbytes)
+            if self.footprints is not None:
+                self.footprints.poll()
             if self.child is not None and self.child.poll() is not None:
                 break
             if self.target.kind == 'pid' and \
-                    not _pid_alive(self.target.pid, self.paths.proc):
+                    not damon_args.pid_alive(self.pid, self.paths.proc):
                 break
-            if not self.dbg.is_on():
+            if not self.be.is_on():
                 break       # the kernel stopped: every target is gone
             if self.args.duration and \
                     time.monotonic() - start >= self.args.duration:
@@ -370,12 +261,14 @@ class _Session:
 
     def teardown(self, failed):
         """Stop monitoring and undo everything; never raises DamoError."""
-        try:
-            if not self.dbg.stop():
-                self.warnings.append('the kdamond did not stop within 10 '
-                                     's; the record may be incomplete')
-        except DamoError as e:
-            self.warnings.append('could not stop monitoring: %s' % e)
+        if not self.ongoing:
+            try:
+                if not self.be.stop():
+                    self.warnings.append('the kdamond did not stop within '
+                                         '10 s; the record may be '
+                                         'incomplete')
+            except DamoError as e:
+                self.warnings.append('could not stop monitoring: %s' % e)
         if self.tracer is not None:
             try:
                 self.warnings.extend(self.tracer.finish())
@@ -390,25 +283,46 @@ class _Session:
                 self.warnings.append('the command (pid %d) is still '
                                      'running, no longer monitored' %
                                      self.child.pid)
-        self.warnings.extend(self.dbg.restore(self.saved, self.changed))
+        if not self.ongoing:
+            self.warnings.extend(self.be.restore(self.saved))
+        if self.footprints is not None:
+            try:
+                self.footprints.save(self.out + footprint.SUFFIX)
+            except DamoError as e:
+                self.warnings.append(str(e))
         self.progress.done()
 
 
 def run(args):
     paths = pathmod.from_args(args)
-    check_attrs(args)
-    target = resolve_target(args.target)
-    regions = monitoring_regions(args, target, paths)
+    damon_args.check_attrs(args)
+    _check_out(args.out)
+    if args.do_record and 'mem_footprint' in args.do_record:
+        args.footprint = True
+    permission = None
+    if args.output_permission is not None:
+        permission = recsave.parse_permission(args.output_permission)
+    target = damon_args.resolve_target(args.target, args)
+    regions = None
+    if target.kind is not None:
+        regions = damon_args.monitoring_regions(args, target.kind, paths)
     if paths.is_default_debugfs and os.geteuid() != 0:
-        raise DamoError('damo record needs root (DAMON\'s debugfs files '
-                        'are root-only)')
-    dbg = dbgfs.Debugfs(paths.debugfs)
-    if dbg.is_on():
-        raise DamoError('DAMON is already monitoring (%s reads "on"); '
-                        'turn it off first' % dbg.path(dbg.monitor_file))
+        raise DamoError('damo record needs root (DAMON\'s files are '
+                        'root-only)')
+    be = backends.choose(paths, args.damon_interface)
+    if target.kind is None:
+        if not be.is_on():
+            raise DamoError('record: no TARGET given (paddr, a pid or a '
+                            'command) and DAMON is not running; see "damo '
+                            'record --help"')
+    else:
+        busy = 'DAMON is already monitoring (through %s)' % be.name \
+            if be.is_on() else backends.other_running(paths, be)
+        if busy:
+            raise DamoError('%s; stop it first ("damo stop")' % busy)
     out = _prepare_out(args.out)
 
-    session = _Session(args, target, regions, paths, dbg, out)
+    session = _Session(args, target, regions, paths, be, out)
     old_term = signal.signal(signal.SIGTERM, _on_sigterm)
     failed = True
     interrupted = False
@@ -429,7 +343,27 @@ def run(args):
             signal.signal(signal.SIGTERM, old_term)
             for w in session.warnings:
                 _say('warning: %s' % w)
-    return _summary(session, interrupted)
+    _summary(session, interrupted)
+    if args.output_type != recsave.BINARY or permission is not None:
+        rec = recload.load(out)
+        rec.intervals = _intervals(args, be, session.ongoing)
+        recsave.save(rec, out, args.output_type, permission)
+    return 0
+
+
+def _intervals(args, be, ongoing):
+    """The intervals the record was made with, for formats that keep
+    them."""
+    if ongoing:
+        try:
+            cur = be.current()
+        except DamoError:
+            cur = None
+        if not cur:
+            return None
+        return Intervals(cur['sample_us'], cur['aggr_us'], cur['update_us'])
+    a = damon_args.attrs(args)
+    return Intervals(a['sample'], a['aggr'], a['updr'])
 
 
 def _summary(session, interrupted):
@@ -448,4 +382,3 @@ def _summary(session, interrupted):
     child = session.child
     if child is not None and child.returncode not in (None, 0):
         _say('note: the command exited with status %d' % child.returncode)
-    return 0

@@ -8,24 +8,26 @@ holds what they share (the input option and loading the record).
 import argparse
 import sys
 
-from . import recload, report_heats, report_nr_regions, report_raw, \
-    report_wss
+from . import recload, report_access, report_footprints, report_heatmap, \
+    report_heats, report_nr_regions, report_raw, report_wss
 from .errors import DamoError
 
-REPORTS = (report_raw, report_heats, report_wss, report_nr_regions)
+REPORTS = (report_raw, report_heats, report_wss, report_nr_regions,
+           report_access, report_heatmap, report_footprints)
 
 
 def add_parser(subparsers):
     p = subparsers.add_parser(
         'report', help='show a recorded access pattern',
         description='Show what "damo record" recorded.  The input may be '
-        'a record file (binary format version 1 or 2), the text of '
-        'damon:damon_aggregated trace events (perf script, or tracefs '
-        'trace/trace_pipe), or a perf.data file (decoded with perf '
-        'script).')
+        'a record in any format damo reads: binary (version 1 or 2), '
+        'damo 3.x\'s json or json_compressed, the text of '
+        'damon:damon_aggregated trace events (perf script, damo 3.x\'s '
+        'perf_script, tracefs trace/trace_pipe), or a perf.data file '
+        '(decoded with perf script); the format is told by content.')
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument('-i', '--input', default='damon.data',
-                        metavar='FILE',
+    common.add_argument('-i', '--input', '--input_file',
+                        default='damon.data', metavar='FILE',
                         help='record to read (default %(default)s; - for '
                         'standard input)')
     sub = p.add_subparsers(dest='report_type', metavar='TYPE',
@@ -41,8 +43,7 @@ def load(args):
     rec = recload.load(args.input)
     if rec.warning:
         print('damo: warning: %s' % rec.warning, file=sys.stderr)
-    if not rec.snapshots:
-        raise DamoError('%s holds no snapshots' % args.input)
+    recload.check_usable(rec, args.input)
     return rec
 
 

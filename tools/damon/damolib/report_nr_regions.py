@@ -3,7 +3,7 @@
 
 import argparse
 
-from . import distribution, report
+from . import distribution, plot, report
 
 
 def add_parser(sub, common):
@@ -13,15 +13,17 @@ def add_parser(sub, common):
                        description='How many monitoring regions each '
                        'snapshot had, per target.\n\n' +
                        distribution.__doc__.split('\n\n', 1)[1])
-    distribution.add_common_options(p, 'number of regions')
+    distribution.add_common_options(p, 'number of regions',
+                                    'all_nr_regions')
     p.set_defaults(func=run)
     return p
 
 
 def run(args):
+    if args.plot:
+        plot.check_writable(args.plot)
     rec = report.load(args)
-    series = distribution.per_target(rec, args.tid,
-                                     lambda t: len(t.regions))
+    series = distribution.per_target(rec, args, lambda t: len(t.regions))
 
     def fmt(v):
         return '%d' % v if v == int(v) else '%.3f' % v

@@ -8,7 +8,7 @@ the aggregation interval).
 
 import argparse
 
-from . import distribution, report
+from . import distribution, plot, report
 from .fmt import size_str
 
 
@@ -18,26 +18,33 @@ def add_parser(sub, common):
                        help='working set size distribution',
                        description=__doc__.split('\n', 2)[2].strip() +
                        '\n\n' + distribution.__doc__.split('\n\n', 1)[1])
-    distribution.add_common_options(p, 'working set size')
-    p.add_argument('--min_accesses', '--min-accesses', type=int, default=1,
-                   metavar='N',
+    distribution.add_common_options(p, 'working set size', 'all_wss')
+    p.add_argument('-t', '--min_accesses', '--min-accesses', '--acc_thres',
+                   type=int, default=1, metavar='N',
                    help='count regions with at least N accesses '
-                   '(default %(default)s)')
+                   '(default %(default)s; --acc_thres is damo 3.x\'s name)')
+    p.add_argument('--sz_thres', type=int, default=1, metavar='BYTES',
+                   help='count only regions of at least BYTES (default '
+                   '%(default)s)')
     p.set_defaults(func=run)
     return p
 
 
-def wss_of(min_accesses):
+def wss_of(min_accesses, min_size=1):
     def value(t):
         return sum(r.end - r.start for r in t.regions
-                   if r.nr_accesses >= min_accesses)
+                   if r.nr_accesses >= min_accesses and
+                   r.end - r.start >= min_size)
     return value
 
 
 def run(args):
+    if args.plot:
+        plot.check_writable(args.plot)
     rec = report.load(args)
-    series = distribution.per_target(rec, args.tid,
-                                     wss_of(args.min_accesses))
+    series = distribution.per_target(rec, args,
+                                     wss_of(args.min_accesses,
+                                            args.sz_thres))
 
     def fmt(v):
         return size_str(int(round(v)), args.raw_number)

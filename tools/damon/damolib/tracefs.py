@@ -34,9 +34,10 @@ def _write(path, value):
 class TraceRecorder:
     """Turns trace_pipe text into a record file while monitoring runs."""
 
-    def __init__(self, tracefs, out_path):
+    def __init__(self, tracefs, out_path, keep=False):
         self.tracefs = tracefs
         self.out_path = out_path
+        self.kept = [] if keep else None     # the snapshots, with ages
         self.snapshots = 0
         self.nbytes = 0
         self._asm = tracetext.Assembler()
@@ -102,6 +103,8 @@ class TraceRecorder:
         if snap is not None:
             self._emit(recfile.encode_snapshot(snap))
             self.snapshots += 1
+            if self.kept is not None:
+                self.kept.append(snap)
 
     def poll(self):
         """Consume what trace_pipe has now; returns True if it had data."""

@@ -6,7 +6,7 @@ import shutil
 import tempfile
 import unittest
 
-import testutil
+import support
 from damolib import memlayout
 from damolib.errors import DamoError
 from damolib.paths import Paths
@@ -16,7 +16,7 @@ GiB = 1 << 30
 
 class IomemTest(unittest.TestCase):
     def test_parse(self):
-        entries = memlayout.parse_iomem(testutil.IOMEM)
+        entries = memlayout.parse_iomem(support.IOMEM)
         self.assertEqual(entries[1], memlayout.IomemEntry(
             0x1000, 0x9fc00, 'System RAM', 0))
         self.assertEqual(entries[5], memlayout.IomemEntry(
@@ -33,13 +33,13 @@ class IomemTest(unittest.TestCase):
             [(5, 10), (20, 25), (28, 30)])
 
 
-class LayoutTest(testutil.TempDirTest):
+class LayoutTest(support.TempDirTest):
     @classmethod
     def setUpClass(cls):
         # Building a tree takes a while on slow file systems: share the
         # default one between the tests that do not change it.
         cls.shared = tempfile.mkdtemp(prefix='damo-test-')
-        cls.shared_paths = testutil.make_sysfs(cls.shared)
+        cls.shared_paths = support.make_sysfs(cls.shared)
 
     @classmethod
     def tearDownClass(cls):
@@ -47,7 +47,7 @@ class LayoutTest(testutil.TempDirTest):
 
     def paths(self, private=False, **kw):
         if kw or private:
-            sysfs, proc = testutil.make_sysfs(self.tmp, **kw)
+            sysfs, proc = support.make_sysfs(self.tmp, **kw)
         else:
             sysfs, proc = self.shared_paths
         return Paths(sysfs=sysfs, proc=proc, debugfs='/nonexistent')
@@ -87,7 +87,7 @@ class LayoutTest(testutil.TempDirTest):
             memlayout.node_ranges(self.paths(block_size='lots'), 0)
 
     def test_all_offline(self):
-        paths = self.paths(offline=testutil.NODES[1])
+        paths = self.paths(offline=support.NODES[1])
         with self.assertRaisesRegex(DamoError, 'no online memory block'):
             memlayout.node_ranges(paths, 1)
 
@@ -99,7 +99,7 @@ class LayoutTest(testutil.TempDirTest):
 
     def test_node_without_ram(self):
         # Node 2's only block lies in the PCI hole.
-        nodes = dict(testutil.NODES)
+        nodes = dict(support.NODES)
         nodes[2] = [5]
         with self.assertRaisesRegex(DamoError, 'hold no System RAM'):
             memlayout.node_ranges(self.paths(nodes=nodes), 2)

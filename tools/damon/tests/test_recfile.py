@@ -4,8 +4,8 @@
 import struct
 import unittest
 
-import testutil
-from testutil import KNOWN, MULTI
+import support
+from support import KNOWN, MULTI
 from damolib import recfile, recload
 from damolib.errors import DamoError
 
@@ -13,8 +13,8 @@ from damolib.errors import DamoError
 class LayoutTest(unittest.TestCase):
     def test_v2_bytes(self):
         """The exact bytes of a one-region snapshot, field by field."""
-        data = recfile.dumps([testutil.snap(
-            3 * testutil.S + 7, (5, [(0x1000, 0x2000, 9)]))])
+        data = recfile.dumps([support.snap(
+            3 * support.S + 7, (5, [(0x1000, 0x2000, 9)]))])
         want = (b'damon_recfmt_ver' + struct.pack('<i', 2) +
                 struct.pack('<qq', 3, 7) + struct.pack('<I', 1) +
                 struct.pack('<Q', 5) + struct.pack('<I', 1) +
@@ -22,8 +22,8 @@ class LayoutTest(unittest.TestCase):
         self.assertEqual(data, want)
 
     def test_v1_bytes(self):
-        data = recfile.dumps([testutil.snap(
-            3 * testutil.S, (-1, [(0x1000, 0x2000, 9)]))], version=1,
+        data = recfile.dumps([support.snap(
+            3 * support.S, (-1, [(0x1000, 0x2000, 9)]))], version=1,
             magic=False)
         want = (struct.pack('<qq', 3, 0) + struct.pack('<I', 1) +
                 struct.pack('<i', -1) + struct.pack('<I', 1) +
@@ -52,7 +52,7 @@ class RoundTripTest(unittest.TestCase):
     def test_headerless_v2_layout(self):
         """64-bit ids without a header: v1 does not fit, v2 does."""
         self.check(MULTI, 2, False, 'binary v2 layout (no header)')
-        big = [testutil.snap(1, (1 << 40, [(0, 4096, 1)]))]
+        big = [support.snap(1, (1 << 40, [(0, 4096, 1)]))]
         self.check(big, 2, False, 'binary v2 layout (no header)')
 
     def test_empty_snapshot_list(self):
@@ -81,12 +81,12 @@ class DamagedTest(unittest.TestCase):
             recfile.loads(b'\xff' * 64, 'junk')
 
     def test_region_end_before_start(self):
-        bad = [testutil.snap(1, (1, [(0x2000, 0x1000, 0)]))]
+        bad = [support.snap(1, (1, [(0x2000, 0x1000, 0)]))]
         with self.assertRaisesRegex(DamoError, 'ends before it starts'):
             recfile.loads(recfile.dumps(bad))
 
 
-class LoadTest(testutil.TempDirTest):
+class LoadTest(support.TempDirTest):
     def test_load_file_versions(self):
         for version, magic in ((1, False), (1, True), (2, True)):
             path = self.path('v%d%s.data' % (version, magic))
@@ -103,7 +103,7 @@ class LoadTest(testutil.TempDirTest):
             recload.load(path)
 
     def test_trace_text_file(self):
-        path = self.write('t.txt', '\n'.join(testutil.trace_lines(KNOWN)))
+        path = self.write('t.txt', '\n'.join(support.trace_lines(KNOWN)))
         rec = recload.load(path)
         self.assertEqual(rec.fmt, 'tracepoint text')
         self.assertEqual(rec.snapshots, KNOWN)

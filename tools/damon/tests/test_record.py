@@ -16,23 +16,23 @@ import sys
 import threading
 import time
 
-import testutil
-from testutil import KNOWN, run_damo
+import support
+from support import KNOWN, run_damo
 from damolib import dbgfs, recfile, recload
 from damolib.errors import DamoError
 
 
-class RecordTest(testutil.TempDirTest):
+class RecordTest(support.TempDirTest):
     def setUp(self):
         super().setUp()
-        self.dbg = testutil.make_debugfs(self.path('damon'))
-        self.sysfs, self.proc = testutil.make_sysfs(self.path('root'))
+        self.dbg = support.make_debugfs(self.path('damon'))
+        self.sysfs, self.proc = support.make_sysfs(self.path('root'))
         self.out = self.path('out.data')
 
     def damo(self, *args, record_bytes=None, kernel=True):
         fake = None
         if kernel:
-            fake = testutil.FakeKernel(
+            fake = support.FakeKernel(
                 self.dbg, recfile.dumps(KNOWN) if record_bytes is None
                 else record_bytes)
             fake.start()
@@ -45,8 +45,8 @@ class RecordTest(testutil.TempDirTest):
         return status, out, err, fake
 
     def assert_restored(self):
-        self.assertEqual(testutil.read_tree(self.dbg),
-                         testutil.DEBUGFS_BEFORE)
+        self.assertEqual(support.read_tree(self.dbg),
+                         support.DEBUGFS_BEFORE)
 
     def test_command(self):
         status, out, err, fake = self.damo(
@@ -150,11 +150,11 @@ class RecordTest(testutil.TempDirTest):
         self.assert_restored()
 
     def test_progress_on_a_terminal(self):
-        fake = testutil.FakeKernel(self.dbg, recfile.dumps(KNOWN))
+        fake = support.FakeKernel(self.dbg, recfile.dumps(KNOWN))
         fake.start()
         master, slave = pty.openpty()
         proc = subprocess.Popen(
-            [sys.executable, testutil.DAMO, 'record', '--debugfs', self.dbg,
+            [sys.executable, support.DAMO, 'record', '--debugfs', self.dbg,
              '--proc-root', self.proc, '--sysfs-root', self.sysfs,
              '--duration', '0.6', '-o', self.out, 'paddr'],
             stdout=slave, stderr=subprocess.DEVNULL)
@@ -182,12 +182,12 @@ class RecordTest(testutil.TempDirTest):
     def test_signal_restores(self):
         """SIGINT and SIGTERM stop the recording and restore settings."""
         for sig in (signal.SIGINT, signal.SIGTERM):
-            fake = testutil.FakeKernel(self.dbg, recfile.dumps(KNOWN))
+            fake = support.FakeKernel(self.dbg, recfile.dumps(KNOWN))
             fake.start()
             # A shell starts background jobs with SIGINT ignored, and
             # Python keeps it so: let damo see SIGINT as from a terminal.
             proc = subprocess.Popen(
-                [sys.executable, testutil.DAMO, 'record', '--debugfs',
+                [sys.executable, support.DAMO, 'record', '--debugfs',
                  self.dbg, '--proc-root', self.proc, '--sysfs-root',
                  self.sysfs, '-o', self.out, 'paddr'],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -207,22 +207,22 @@ def _default_sigint():
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-class TracepointRecordTest(testutil.TempDirTest):
+class TracepointRecordTest(support.TempDirTest):
     """Without a debugfs record file, damo reads trace_pipe itself."""
 
     def setUp(self):
         super().setUp()
-        self.dbg = testutil.make_debugfs(self.path('damon'), omit=('record',))
+        self.dbg = support.make_debugfs(self.path('damon'), omit=('record',))
         self.trace = self.path('tracing')
         self.write('tracing/events/damon/damon_aggregated/enable', '0\n')
         self.write('tracing/tracing_on', '0\n')
         self.write('tracing/trace_pipe',
-                   '\n'.join(testutil.trace_lines(KNOWN, 'tracefs')) + '\n')
+                   '\n'.join(support.trace_lines(KNOWN, 'tracefs')) + '\n')
         os.mkdir(self.path('tracing', 'instances'))
-        self.sysfs, self.proc = testutil.make_sysfs(self.path('root'))
+        self.sysfs, self.proc = support.make_sysfs(self.path('root'))
 
     def test_record_from_trace(self):
-        fake = testutil.FakeKernel(self.dbg)
+        fake = support.FakeKernel(self.dbg)
         fake.start()
         out = self.path('t.data')
         status, stdout, err = run_damo(
@@ -241,8 +241,8 @@ class TracepointRecordTest(testutil.TempDirTest):
         self.assertEqual(rec.fmt, 'binary v2')
         self.assertEqual(rec.snapshots, KNOWN)
         self.assertIn('4 snapshots', stdout)
-        self.assertEqual(testutil.read_tree(self.dbg),
-                         {k: v for k, v in testutil.DEBUGFS_BEFORE.items()
+        self.assertEqual(support.read_tree(self.dbg),
+                         {k: v for k, v in support.DEBUGFS_BEFORE.items()
                           if k != 'record'})
 
     def test_missing_event(self):
@@ -253,16 +253,16 @@ class TracepointRecordTest(testutil.TempDirTest):
              '--duration', '0.1', '-o', self.path('t.data'), 'paddr'])
         self.assertEqual(status, 1)
         self.assertIn('tracepoint damon:damon_aggregated not found', err)
-        self.assertEqual(testutil.read_tree(self.dbg),
-                         {k: v for k, v in testutil.DEBUGFS_BEFORE.items()
+        self.assertEqual(support.read_tree(self.dbg),
+                         {k: v for k, v in support.DEBUGFS_BEFORE.items()
                           if k != 'record'})
 
 
-class InitRegionsKeyTest(testutil.TempDirTest):
+class InitRegionsKeyTest(support.TempDirTest):
     """Kernels that want the target index instead of -1/pid."""
 
     def test_falls_back_to_index(self):
-        path = testutil.make_debugfs(self.path('damon'))
+        path = support.make_debugfs(self.path('damon'))
 
         class IndexOnly(dbgfs.Debugfs):
             def write(self, name, value):
@@ -278,7 +278,7 @@ class InitRegionsKeyTest(testutil.TempDirTest):
         self.assertEqual(d.read(dbgfs.INIT_REGIONS), '0 4096 8192')
 
     def test_readback_mismatch(self):
-        path = testutil.make_debugfs(self.path('damon'))
+        path = support.make_debugfs(self.path('damon'))
 
         class Forgetful(dbgfs.Debugfs):
             def write(self, name, value):

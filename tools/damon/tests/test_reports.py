@@ -5,8 +5,8 @@ import os
 import shutil
 import unittest
 
-import testutil
-from testutil import KNOWN, MULTI, run_damo
+import support
+from support import KNOWN, MULTI, run_damo
 from damolib import heats, recfile
 
 RAW = """\
@@ -76,7 +76,7 @@ def heat_text(rows, t0=0, a0=0):
     return ''.join('%d %d %.3f\n' % (t + t0, a + a0, v) for t, a, v in rows)
 
 
-class ReportTest(testutil.TempDirTest):
+class ReportTest(support.TempDirTest):
     def setUp(self):
         super().setUp()
         self.rec = self.path('damon.data')
@@ -98,7 +98,7 @@ class ReportTest(testutil.TempDirTest):
         for version, magic in ((1, False), (1, True)):
             recfile.write(self.rec, KNOWN, version, magic)
             self.assertEqual(self.report('raw').split('\n', 1)[1], body)
-        self.write('damon.data', '\n'.join(testutil.trace_lines(KNOWN)))
+        self.write('damon.data', '\n'.join(support.trace_lines(KNOWN)))
         out = self.report('raw')
         self.assertIn('tracepoint text', out.split('\n', 1)[0])
         self.assertEqual(out.split('\n', 1)[1], body)
@@ -135,24 +135,24 @@ class ReportTest(testutil.TempDirTest):
 
     def test_heats_averaging(self):
         """Coarser bins average over time and address."""
-        out = self.report('heats', '--tres', '2', '--ares', '2')
+        out = self.report('heats', '--stdout', '--tres', '2', '--ares', '2')
         self.assertEqual(out, heat_text([
             (0, 0, 0.5), (0, 8192, 2),
             (200000000, 0, 3), (200000000, 8192, 3.25)]))
 
     def test_heats_address_range(self):
-        out = self.report('heats', '--tres', '1', '--ares', '1',
-                          '--address_range', '0x3000', '0x4000')
+        out = self.report('heats', '--stdout', '--tres', '1', '--ares',
+                          '1', '--address_range', '0x3000', '0x4000')
         # Over the 400 ms: 4, 0, 3, 5 -> 3.
         self.assertEqual(out, '0 0 3.000\n')
 
     def test_heats_bins_clamped_to_range(self):
-        out = self.report('heats', '--tres', '1', '--ares', '1000',
-                          '--address_range', '0x3000', '0x3004')
+        out = self.report('heats', '--stdout', '--tres', '1', '--ares',
+                          '1000', '--address_range', '0x3000', '0x3004')
         self.assertEqual(len(out.splitlines()), 4)
 
 
-class MultiTargetTest(testutil.TempDirTest):
+class MultiTargetTest(support.TempDirTest):
     def setUp(self):
         super().setUp()
         self.rec = self.path('multi.data')
@@ -173,7 +173,7 @@ class MultiTargetTest(testutil.TempDirTest):
     def test_heats_tid(self):
         status, out, err = run_damo(['report', 'heats', '-i', self.rec,
                                      '--tid', '-1', '--tres', '2',
-                                     '--ares', '2'])
+                                     '--ares', '2', '--stdout'])
         self.assertEqual(status, 0, err)
         self.assertEqual(out, heat_text([(0, 0, 0), (0, 8192, 7),
                                          (S1, 0, 2), (S1, 8192, 2)]))
@@ -190,13 +190,13 @@ S1 = 1000000000
 
 class DefaultRangeTest(unittest.TestCase):
     def test_busiest_range_wins(self):
-        snaps = [testutil.snap(1, (1, [(0, 1 << 20, 0), (1 << 20, 2 << 20, 0),
+        snaps = [support.snap(1, (1, [(0, 1 << 20, 0), (1 << 20, 2 << 20, 0),
                                        (1 << 40, (1 << 40) + 4096, 9)]))]
         self.assertEqual(heats.default_address_range(snaps, 1),
                          (1 << 40, (1 << 40) + 4096, 2))
 
     def test_largest_when_idle(self):
-        snaps = [testutil.snap(1, (1, [(0, 4096, 0),
+        snaps = [support.snap(1, (1, [(0, 4096, 0),
                                        (1 << 40, (1 << 40) + 8192, 0)]))]
         self.assertEqual(heats.default_address_range(snaps, 1)[:2],
                          (1 << 40, (1 << 40) + 8192))
@@ -207,7 +207,7 @@ class DefaultRangeTest(unittest.TestCase):
 
 
 @unittest.skipUnless(shutil.which('gnuplot'), 'gnuplot is not installed')
-class PictureTest(testutil.TempDirTest):
+class PictureTest(support.TempDirTest):
     def setUp(self):
         super().setUp()
         self.rec = self.path('damon.data')
@@ -253,7 +253,7 @@ class PictureTest(testutil.TempDirTest):
         self.assertIn('use a .png, .svg, .pdf or .eps', err)
 
 
-class NoGnuplotTest(testutil.TempDirTest):
+class NoGnuplotTest(support.TempDirTest):
     def test_clear_error(self):
         rec = self.path('damon.data')
         recfile.write(rec, KNOWN)

@@ -3,8 +3,8 @@
 
 import unittest
 
-import testutil
-from testutil import KNOWN, MULTI, S
+import support
+from support import KNOWN, MULTI, S
 from damolib import tracetext
 from damolib.model import Region
 
@@ -16,13 +16,13 @@ class ParseLineTest(unittest.TestCase):
                 ' 3 5')
         self.assertEqual(tracetext.parse_line(line), (
             124421733000, 0, 10,
-            Region(94549337608192, 94549337874432, 3)))
+            Region(94549337608192, 94549337874432, 3, 5)))
 
     def test_tracefs_line(self):
         line = ('   kdamond.0-1029    [000] ..... 12.5: damon_aggregated: '
                 'target_id=18446744073709551615 nr_regions=1 4096-8192: 0 0')
         self.assertEqual(tracetext.parse_line(line),
-                         (12500000000, -1, 1, Region(4096, 8192, 0)))
+                         (12500000000, -1, 1, Region(4096, 8192, 0, 0)))
 
     def test_other_lines(self):
         for line in ('', '# tracer: nop', 'x 1.0: sched_switch: a=b',
@@ -35,13 +35,13 @@ class GroupingTest(unittest.TestCase):
         for snaps in (KNOWN, MULTI):
             for style in ('perf', 'tracefs'):
                 rec = tracetext.parse_lines(
-                    testutil.trace_lines(snaps, style))
+                    support.trace_lines(snaps, style))
                 self.assertEqual(rec.snapshots, snaps, style)
                 self.assertIsNone(rec.warning)
 
     def test_lost_events(self):
         """A target's aggregation that stops short is left out."""
-        lines = testutil.trace_lines(KNOWN)
+        lines = support.trace_lines(KNOWN)
         # KNOWN[2] has 3 regions: drop its middle line.
         del lines[5]
         rec = tracetext.parse_lines(lines, 'x')
@@ -51,9 +51,9 @@ class GroupingTest(unittest.TestCase):
     def test_lost_events_same_count(self):
         """Lost tail lines followed by an aggregation with the same number
         of regions are noticed because addresses go backwards."""
-        a = testutil.snap(1 * S, (7, [(0, 10, 1), (10, 20, 2)]))
-        b = testutil.snap(2 * S, (7, [(0, 5, 3), (5, 20, 4)]))
-        lines = testutil.trace_lines([a, b])
+        a = support.snap(1 * S, (7, [(0, 10, 1), (10, 20, 2)]))
+        b = support.snap(2 * S, (7, [(0, 5, 3), (5, 20, 4)]))
+        lines = support.trace_lines([a, b])
         del lines[1]
         rec = tracetext.parse_lines(lines)
         self.assertEqual(rec.snapshots, [b])
@@ -68,7 +68,7 @@ class GroupingTest(unittest.TestCase):
 
     def test_streaming(self):
         asm = tracetext.Assembler()
-        done = [asm.feed(line) for line in testutil.trace_lines(KNOWN)]
+        done = [asm.feed(line) for line in support.trace_lines(KNOWN)]
         done.append(asm.finish())
         self.assertEqual([d for d in done if d], KNOWN)
 

@@ -46,6 +46,17 @@ if [ -z "$hotset" ]; then
 		{ echo "Bail out! cannot build hotset"; exit 1; }
 fi
 
+# damon_on: does DAMON monitor, through debugfs or through sysfs (which
+# damo uses when the kernel has it)?
+damon_on() {
+	local s
+	[ "$(cat $dbgfs/monitor_on)" = on ] && return 0
+	for s in /sys/kernel/mm/damon/admin/kdamonds/*/state; do
+		[ -e "$s" ] && [ "$(cat "$s")" = on ] && return 0
+	done
+	return 1
+}
+
 settings() {
 	for f in attrs target_ids pids init_regions record monitor_on; do
 		[ -e $dbgfs/$f ] && echo "$f: $(cat $dbgfs/$f)"
@@ -167,7 +178,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "$damo" record -o "$work/$sig.data" \
 	rec=$!
 	# Python starts slowly in an emulated guest: wait for monitoring.
 	for _ in $(seq 600); do
-		[ "$(cat $dbgfs/monitor_on)" = on ] && break
+		damon_on && break
 		sleep 0.1
 	done
 	sleep 2
@@ -177,6 +188,56 @@ os.execv(sys.argv[1], sys.argv[1:])' "$damo" record -o "$work/$sig.data" \
 	sed 's/^/# /' "$work/$sig.out"
 	check "settings restored after SIG$sig" test "$(settings)" = "$before"
 done
+
+# 6. damo 3.x's spellings: options after TARGET, --timeout, a record
+# damo 3.x reads (json_compressed), and live monitoring with start,
+# status, report access, tune, record of a running DAMON, and stop.
+# Through sysfs when the kernel has it, debugfs otherwise.
+iface=debugfs
+[ -e /sys/kernel/mm/damon/admin/kdamonds/nr_kdamonds ] && iface=sysfs
+echo "# damo 3.x spellings, through $iface"
+"$hotset" -t 64 -w 16 -d 60 > /dev/null &
+load=$!
+"$damo" record "$load" --timeout 5 -o "$work/v3.data" \
+	--output_type json_compressed 2>&1 | sed 's/^/# /'
+check "record PID --timeout 5 --output_type json_compressed" \
+	test "${PIPESTATUS[0]}" = 0
+check "json_compressed record is a zlib stream" \
+	test "$(od -An -tx1 -N1 "$work/v3.data" | tr -d ' ')" = 78
+"$damo" report wss -i "$work/v3.data" > "$work/v3.txt" 2>&1
+check "json_compressed record reads back" test $? = 0
+kill $load 2>/dev/null
+wait $load 2>/dev/null
+"$damo" record paddr -o "$work/p3.data" --timeout 3 2>&1 | sed 's/^/# /'
+check "record paddr with options after it" test "${PIPESTATUS[0]}" = 0
+
+"$damo" start paddr > "$work/start.out" 2>&1
+check "start paddr" test $? = 0
+sed 's/^/# /' "$work/start.out"
+"$damo" status > "$work/status.out" 2>&1
+check "status says on" grep -q '^state: on' "$work/status.out"
+sed 's/^/# /' "$work/status.out"
+"$damo" report access > "$work/access.out" 2>&1
+check "report access takes a live snapshot" grep -q '^total size:' \
+	"$work/access.out"
+head -5 "$work/access.out" | sed 's/^/# /'
+"$damo" tune --aggr 200000 > "$work/tune.out" 2>&1
+check "tune the aggregation interval" test $? = 0
+sed 's/^/# /' "$work/tune.out"
+"$damo" status > "$work/status2.out" 2>&1
+check "status shows the tuned interval" grep -q 'aggr 200000 us' \
+	"$work/status2.out"
+"$damo" record --timeout 3 -o "$work/ongoing.data" 2>&1 | sed 's/^/# /'
+check "record the running DAMON" test "${PIPESTATUS[0]}" = 0
+"$damo" status > "$work/status3.out" 2>&1
+check "still on after recording it" grep -q '^state: on' \
+	"$work/status3.out"
+"$damo" stop > "$work/stop.out" 2>&1
+check "stop" test $? = 0
+"$damo" status > "$work/status4.out" 2>&1
+check "status says off" grep -q '^state: off' "$work/status4.out"
+"$damo" stop > /dev/null 2>&1
+check "stop when not running fails" test $? = 1
 
 if [ "$results" != "$work" ]; then
 	cp "$vrec" "$prec" "$work/layout.txt" "$results/" 2>/dev/null

@@ -9,6 +9,8 @@ KSFT_SKIP=4
 
 tracefs=/sys/kernel/tracing
 debugfs=/sys/kernel/debug
+# The directory whose files the messages of write_ok etc. name relative to.
+ksft_dir=/
 
 # skip_unless_root: kselftest's skip unless we run as root.
 skip_unless_root()
@@ -33,4 +35,69 @@ fail()
 {
 	echo "FAIL: $*"
 	exit $KSFT_FAIL
+}
+
+# write_ok FILE VALUE: the write must succeed.
+write_ok()
+{
+	local err
+
+	err=$( { echo "$2" > "$1"; } 2>&1 ) ||
+		fail "writing '$2' to ${1#"$ksft_dir/"} failed: ${err##*: }"
+}
+
+# write_fails FILE VALUE ERROR: the write must fail with ERROR (the text of
+# the errno, e.g. "Invalid argument").
+write_fails()
+{
+	local err
+
+	if err=$( { echo "$2" > "$1"; } 2>&1 ); then
+		fail "writing '$2' to ${1#"$ksft_dir/"} succeeded; expected '$3'"
+	fi
+	case "$err" in
+	*"$3"*) ;;
+	*) fail "writing '$2' to ${1#"$ksft_dir/"}: '${err##*: }', expected '$3'" ;;
+	esac
+}
+
+# reads FILE EXPECTED: the file must read EXPECTED (trailing newlines of
+# both do not count).
+reads()
+{
+	local got
+
+	got=$(cat "$1") || fail "cannot read ${1#"$ksft_dir/"}"
+	[ "$got" = "$2" ] ||
+		fail "${1#"$ksft_dir/"} reads '$got', expected '$2'"
+}
+
+# largest_ram: "start end" of the largest System RAM range of /proc/iomem,
+# end exclusive, in decimal.
+largest_ram()
+{
+	local best=0 bstart=0 range start end
+
+	# No process substitution: the test guest has no /dev/fd.
+	for range in $(awk '/: System RAM$/ {print $1}' /proc/iomem); do
+		start=$((16#${range%-*}))
+		end=$((16#${range#*-} + 1))
+		if [ $((end - start)) -gt "$best" ]; then
+			best=$((end - start))
+			bstart=$start
+		fi
+	done
+	[ "$best" -gt 0 ] || return 1
+	echo "$bstart $((bstart + best))"
+}
+
+# no_splat SINCE_LINE: fail if the kernel log after line SINCE_LINE holds a
+# splat.
+no_splat()
+{
+	local bad
+
+	bad=$(dmesg | tail -n +"$(($1 + 1))" |
+	      grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|kmemleak|circular locking|general protection')
+	[ -z "$bad" ] || fail "kernel splat: $bad"
 }

@@ -17,8 +17,10 @@ THP = '/sys/kernel/mm/transparent_hugepage/enabled'
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # "<task>-<pid> [<cpu>] <flags> <seconds>: damon_aggregated: target_id=..."
-_LINE = re.compile(r'\s(\d+\.\d+): damon_aggregated: target_id=(\d+) '
+_LINE = re.compile(r'-(\d+)\s+(?:\([^)]*\)\s+)?\[\d+\].*?\s(\d+\.\d+): '
+                   r'damon_aggregated: target_id=(\d+) '
                    r'nr_regions=(\d+) (\d+)-(\d+): (\d+) (\d+)')
+_MARK = re.compile(r'\s(\d+\.\d+): tracing_mark_write: (.*)$')
 
 
 def workload_path():
@@ -84,7 +86,8 @@ class AggregationTrace:
     """Collects damon_aggregated events from trace_pipe in a thread.
 
     snapshots() returns [(seconds, target_id, [(start, end, nr_accesses)])]
-    for every complete aggregation of a target, in time order.
+    for every complete aggregation of a target, in time order; of all
+    kdamonds, or of the one whose pid is given.
     """
 
     def __init__(self):
@@ -123,6 +126,18 @@ class AggregationTrace:
                 break
         os.close(self._fd)
 
+    def mark(self, text):
+        """Put a marker in the trace; marker() tells when it was."""
+        self._write('trace_marker', text)
+
+    def marker(self, text):
+        """The trace time of the marker text, or None."""
+        for line in list(self._lines):
+            m = _MARK.search(line)
+            if m and m.group(2) == text:
+                return float(m.group(1))
+        return None
+
     def stop(self):
         """Stop tracing and wait until the reader drained the pipe."""
         self._write(EVENT + '/enable', '0')
@@ -130,20 +145,24 @@ class AggregationTrace:
         self._thread.join()
         self._write('tracing_on', '0')
 
-    def snapshots(self):
+    def snapshots(self, pid=None):
         snaps = []
-        cur = None
+        cur = {}    # the snapshot each kdamond is in the middle of
         for line in list(self._lines):
             m = _LINE.search(line)
             if not m:
                 continue
-            ts = float(m.group(1))
-            tid, nr = int(m.group(2)), int(m.group(3))
-            region = (int(m.group(4)), int(m.group(5)), int(m.group(6)))
-            if cur is None or cur[1] != tid or len(cur[2]) == cur[3]:
-                cur = [ts, tid, [], nr]
-                snaps.append(cur)
-            cur[2].append(region)
+            kdamond = int(m.group(1))
+            if pid is not None and kdamond != pid:
+                continue
+            ts = float(m.group(2))
+            tid, nr = int(m.group(3)), int(m.group(4))
+            region = (int(m.group(5)), int(m.group(6)), int(m.group(7)))
+            c = cur.get(kdamond)
+            if c is None or c[1] != tid or len(c[2]) == c[3]:
+                c = cur[kdamond] = [ts, tid, [], nr]
+                snaps.append(c)
+            c[2].append(region)
         return [(s[0], s[1], s[2]) for s in snaps if len(s[2]) == s[3]]
 
 

@@ -3,45 +3,14 @@
 
 import atexit
 import os
-import re
 import struct
-import subprocess
-import sys
 
-KSFT_PASS, KSFT_FAIL, KSFT_SKIP = 0, 1, 4
+# Re-exported: the tests of the debugfs interface import them from here.
+from lib_damon import (KSFT_FAIL, KSFT_PASS, KSFT_SKIP,  # noqa: F401
+                       Files, dmesg_lines, fail, largest_ram, skip)
+
 DBGFS = '/sys/kernel/debug/damon'
 MAGIC = b'damon_recfmt_ver'
-SPLAT = re.compile(r'BUG:|WARNING:|Oops|KASAN|UBSAN|kmemleak|'
-                   r'circular locking|general protection')
-
-
-def fail(msg):
-    print('FAIL: %s' % msg)
-    sys.exit(KSFT_FAIL)
-
-
-def skip(msg):
-    print('SKIP: %s' % msg)
-    sys.exit(KSFT_SKIP)
-
-
-def dmesg_lines():
-    return subprocess.run(['dmesg'], capture_output=True, text=True,
-                          check=False).stdout.splitlines()
-
-
-def largest_ram():
-    """(start, end) of the largest System RAM range, end exclusive."""
-    best = None
-    with open('/proc/iomem') as f:
-        for line in f:
-            if line.rstrip().endswith(': System RAM'):
-                lo, hi = (int(x, 16) for x in line.split()[0].split('-'))
-                if best is None or hi + 1 - lo > best[1] - best[0]:
-                    best = (lo, hi + 1)
-    if best is None or best[1] <= best[0] + 1:
-        fail('no System RAM in /proc/iomem')
-    return best
 
 
 def decode_record(data):
@@ -79,15 +48,18 @@ def _decode_snapshots(data, pos):
     return snaps
 
 
-class Dbgfs:
-    """The default context's files; settings are restored at exit."""
+class Dbgfs(Files):
+    """The default context's files; settings are restored at exit.
+
+    Also the debugfs side of the accuracy tests: monitor_vaddr(),
+    monitor_paddr(), on() and off() (lib_sysfs.Sysfs has the same).
+    """
 
     SAVED = ('attrs', 'target_ids', 'init_regions', 'record')
 
     def __init__(self, path=DBGFS):
-        self.dir = path
+        super().__init__(path)
         self.saved = {}
-        self.dmesg_start = len(dmesg_lines())
 
     @classmethod
     def setup(cls):
@@ -106,31 +78,22 @@ class Dbgfs:
         for name in self.SAVED:
             self.try_write(name, self.saved[name])
 
-    def path(self, name):
-        return os.path.join(self.dir, name)
+    def monitor_vaddr(self, attrs, pid):
+        """Set up monitoring of a process with attrs ("s a u min max")."""
+        self.write('attrs', attrs)
+        self.write('target_ids', str(pid))
 
-    def read(self, name):
-        with open(self.path(name)) as f:
-            return f.read().strip()
+    def has_paddr(self):
+        return self.try_write('target_ids', 'paddr') is None
 
-    def try_write(self, name, value):
-        """Write value in one write(); return None or the errno."""
-        fd = os.open(self.path(name), os.O_WRONLY)
-        try:
-            os.write(fd, (value + '\n').encode())
-        except OSError as e:
-            return e.errno
-        finally:
-            os.close(fd)
-        return None
+    def monitor_paddr(self, attrs, start, end):
+        """Set up monitoring of physical memory [start, end)."""
+        self.write('attrs', attrs)
+        self.write('target_ids', 'paddr')
+        self.write('init_regions', '-1 %d %d' % (start, end))
 
-    def write(self, name, value):
-        err = self.try_write(name, value)
-        if err is not None:
-            fail('writing "%s" to %s: %s' % (value, name, os.strerror(err)))
+    def on(self):
+        self.write('monitor_on', 'on')
 
-    def check_no_splat(self):
-        bad = [line for line in dmesg_lines()[self.dmesg_start:]
-               if SPLAT.search(line)]
-        if bad:
-            fail('kernel splat:\n' + '\n'.join(bad))
+    def off(self):
+        self.write('monitor_on', 'off')

@@ -4,8 +4,8 @@
 # Load damon.ko, monitor briefly, unload it; many times over, with the
 # physical address space and with processes as targets, and with a target
 # that exits while monitored.  The module must refuse to go while a kdamond
-# runs, and in the end no kdamond thread and no leak (kmemleak, when the
-# kernel has it) may be left.
+# runs (one started through debugfs or sysfs), and in the end no kdamond
+# thread and no leak (kmemleak, when the kernel has it) may be left.
 #
 # Environment: DAMON_KO, the path of damon.ko (skips without it, e.g. on a
 # kernel with DAMON built in); DAMON_RELOADS, the number of rounds
@@ -20,6 +20,7 @@ rounds=${DAMON_RELOADS:-100}
 [ -f "$ko" ] || fail "$ko does not exist"
 grep -q '^damon ' /proc/modules && fail "damon is already loaded"
 dbgfs=$debugfs/damon
+sysfs=/sys/kernel/mm/damon/admin
 kmemleak=$debugfs/kmemleak
 
 # The largest System RAM range of /proc/iomem, as "start end".
@@ -91,8 +92,23 @@ for round in $(seq "$rounds"); do
 	[ "$(cat "$dbgfs/monitor_on")" = on ] && echo off > "$dbgfs/monitor_on"
 	[ -n "$short" ] && wait "$short"
 	wait_off "$round"
+	# Every fourth round, a sysfs kdamond too, whose stopped context and
+	# directories the unload must free.
+	if [ -d "$sysfs" ] && [ $((round % 4)) -eq 2 ]; then
+		k=$sysfs/kdamonds
+		echo 1 > "$k/nr_kdamonds" &&
+		echo 1 > "$k/0/contexts/nr_contexts" &&
+		echo 1 > "$k/0/contexts/0/targets/nr_targets" &&
+		echo "$victim" > "$k/0/contexts/0/targets/0/pid_target" &&
+		echo on > "$k/0/state" ||
+			fail "round $round: cannot start a sysfs kdamond"
+		rmmod damon 2>/dev/null &&
+			fail "round $round: unloaded while a sysfs kdamond runs"
+		echo off > "$k/0/state"
+	fi
 	rmmod damon || fail "round $round: rmmod failed"
 	[ -d "$dbgfs" ] && fail "round $round: $dbgfs left after rmmod"
+	[ -d "$sysfs" ] && fail "round $round: $sysfs left after rmmod"
 done
 kill "$victim"
 wait "$victim" 2>/dev/null

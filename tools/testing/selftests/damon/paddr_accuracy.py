@@ -45,13 +45,11 @@ MIB = 1 << 20
 def monitor(d, seconds, ram):
     """Monitor physical memory; return the aggregations after the first
     second of monitoring time."""
-    d.write('attrs', ATTRS)
-    d.write('target_ids', 'paddr')
-    d.write('init_regions', '-1 %d %d' % ram)
+    d.monitor_paddr(ATTRS, *ram)
     trace = AggregationTrace()
-    d.write('monitor_on', 'on')
+    d.on()
     time.sleep(seconds)
-    d.write('monitor_on', 'off')
+    d.off()
     trace.stop()
     snaps = trace.snapshots()
     if not snaps:
@@ -101,11 +99,13 @@ def run(d, mode, seconds, ram, idle):
     return share
 
 
-def main():
-    modes = sys.argv[1:] or ['always', 'never']
-    seconds = float(os.environ.get('DAMON_TEST_SECONDS', '10'))
-    d = Dbgfs.setup()
-    if d.try_write('target_ids', 'paddr') is not None:
+def main(d=None, modes=None, seconds=None):
+    """Run through d, a lib_dbgfs.Dbgfs by default (sysfs_accuracy.py
+    passes a lib_sysfs.Sysfs), with THP modes and seconds per run."""
+    modes = modes or sys.argv[1:] or ['always', 'never']
+    seconds = seconds or float(os.environ.get('DAMON_TEST_SECONDS', '10'))
+    d = d or Dbgfs.setup()
+    if not d.has_paddr():
         skip('no paddr operations set')
     if not workload_path():
         skip('hot_set_workload is not built')

@@ -3,10 +3,10 @@
 """Does vaddr find a process's hot set, with and without huge pages?
 
 hot_set_workload keeps touching 10 MiB of a 100 MiB buffer.  Monitored
-through debugfs with the default attributes, in at least 90 % of the
-aggregations after the first second, at least 90 % of the accessed bytes
-in the buffer must lie in the hot 10 MiB (precision) and at least 90 % of
-the hot 10 MiB must be reported accessed (recall).  Runs with transparent
+through debugfs (or sysfs: sysfs_accuracy.py) with the default attributes,
+in at least 90 % of the aggregations after the first second, at least 90 %
+of the accessed bytes in the buffer must lie in the hot 10 MiB (precision)
+and at least 90 % of the hot 10 MiB must be reported accessed (recall).  Runs with transparent
 huge pages off and on (arguments: THP modes, default "never always").
 
 Environment: DAMON_TEST_SECONDS (monitoring time per mode, default 20);
@@ -47,12 +47,11 @@ def run(d, mode, seconds):
         if (mode == 'always') != thp_in_use(wl.pid):
             fail('THP mode %s, but huge pages %s in use' %
                  (mode, 'are' if mode != 'always' else 'not'))
-        d.write('attrs', ATTRS)
-        d.write('target_ids', str(wl.pid))
+        d.monitor_vaddr(ATTRS, wl.pid)
         trace = AggregationTrace()
-        d.write('monitor_on', 'on')
+        d.on()
         time.sleep(seconds)
-        d.write('monitor_on', 'off')
+        d.off()
         trace.stop()
     finally:
         rate = wl.stop()
@@ -84,10 +83,12 @@ def run(d, mode, seconds):
     return share
 
 
-def main():
-    modes = sys.argv[1:] or ['never', 'always']
-    seconds = float(os.environ.get('DAMON_TEST_SECONDS', '20'))
-    d = Dbgfs.setup()
+def main(d=None, modes=None, seconds=None):
+    """Run through d, a lib_dbgfs.Dbgfs by default (sysfs_accuracy.py
+    passes a lib_sysfs.Sysfs), with THP modes and seconds per mode."""
+    modes = modes or sys.argv[1:] or ['never', 'always']
+    seconds = seconds or float(os.environ.get('DAMON_TEST_SECONDS', '20'))
+    d = d or Dbgfs.setup()
     if not workload_path():
         skip('hot_set_workload is not built')
     old_thp = set_thp('never')

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the vaddr and fvaddr operations sets' monitoring (vaddr.c) and
- * their DAMOS actions (vaddr-schemes.c) share.
+ * DAMOS actions of the vaddr and fvaddr operations sets
+ * (vaddr-schemes.c), which vaddr.c plugs into its operations.
  */
 
-#ifndef _MM_DAMON_VADDR_H
-#define _MM_DAMON_VADDR_H
+#ifndef _MM_DAMON_VADDR_SCHEMES_H
+#define _MM_DAMON_VADDR_SCHEMES_H
 
 #include <linux/damon.h>
 
@@ -21,9 +21,7 @@ struct mm_struct;
 	 (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) ?			\
 	  BIT(DAMOS_HUGEPAGE) | BIT(DAMOS_NOHUGEPAGE) : 0))
 
-struct mm_struct *damon_va_get_mm(struct damon_target *t);
-unsigned long damon_va_apply_scheme(struct damon_ctx *ctx,
-				    struct damon_target *t,
+unsigned long damon_va_apply_scheme(struct mm_struct *mm,
 				    struct damon_region *r, struct damos *s);
 
-#endif	/* _MM_DAMON_VADDR_H */
+#endif	/* _MM_DAMON_VADDR_SCHEMES_H */

@@ -65,8 +65,12 @@ def trace_lines(snapshots, style='perf'):
         for t in s.targets:
             tid = t.target_id & ((1 << 64) - 1)
             for r in t.regions:
-                ev = ('target_id=%d nr_regions=%d %d-%d: %d %d' % (
-                    tid, len(t.regions), r.start, r.end, r.nr_accesses, 3))
+                # No age field when the region has none, as the first
+                # kernels printed it.
+                ev = ('target_id=%d nr_regions=%d %d-%d: %d' % (
+                    tid, len(t.regions), r.start, r.end, r.nr_accesses))
+                if r.age is not None:
+                    ev += ' %d' % r.age
                 if style == 'perf':
                     out.append('       kdamond.0   812 [001] %12s: '
                                'damon:damon_aggregated: %s' % (ts, ev))
@@ -87,18 +91,35 @@ def run_damo(argv):
     return status, out.getvalue(), err.getvalue()
 
 
+def damo_checked(test, opts, argv, status=0):
+    """Run "damo CMD OPTS ARGS..." (argv = [CMD, ARGS...]), check its exit
+    status and that it printed no traceback; returns (stdout, stderr)."""
+    got, out, err = run_damo(list(argv[:1]) + list(opts) + list(argv[1:]))
+    test.assertEqual(got, status, err)
+    test.assertNotIn('Traceback', err)
+    return out, err
+
+
 class TempDirTest(unittest.TestCase):
     """A test with a fresh temporary directory in self.tmp."""
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix='damo-test-')
         self.addCleanup(shutil.rmtree, self.tmp, True)
-        # Tests must never see the real kernel's files by accident.
-        for var in ('DAMO_DEBUGFS', 'DAMO_TRACEFS', 'DAMO_SYSFS_ROOT',
-                    'DAMO_PROC_ROOT'):
+        # Tests must never see the real kernel's files by accident (the
+        # machine running them may well have DAMON running): point damo
+        # at empty places unless a test gives its own fake tree.
+        for var, value in (('DAMO_DEBUGFS', 'no-debugfs'),
+                           ('DAMO_TRACEFS', 'no-tracefs'),
+                           ('DAMO_SYSFS_ROOT', 'no-sysfs'),
+                           ('DAMO_PROC_ROOT', None)):
             old = os.environ.pop(var, None)
             if old is not None:
                 self.addCleanup(os.environ.__setitem__, var, old)
+            else:
+                self.addCleanup(os.environ.pop, var, None)
+            if value is not None:
+                os.environ[var] = self.path(value)
 
     def path(self, *parts):
         return os.path.join(self.tmp, *parts)
@@ -252,3 +273,113 @@ class FakeKernel(threading.Thread):
     def stop(self):
         self._quit.set()
         self.join(5)
+
+
+class FakeSysfs:
+    """Plays the kernel behind a fake DAMON sysfs tree (regular files).
+
+    install() wraps damolib.sysfs's low-level write so that, as in the
+    kernel, writing nr_kdamonds, nr_contexts, nr_targets or a target's
+    nr_regions makes that many fresh child directories, writing "on" to a
+    kdamond's state starts it (pid 4321; EBUSY if it runs), "off" stops
+    it, and "commit" counts (EINVAL if it is not running); nr_kdamonds
+    and operations refuse writes (EBUSY) while it runs.  In-process
+    tests only.
+    """
+
+    CONTEXT = {
+        'avail_operations': 'vaddr\nfvaddr\npaddr',
+        'operations': 'vaddr',
+        'monitoring_attrs/intervals/sample_us': '5000',
+        'monitoring_attrs/intervals/aggr_us': '100000',
+        'monitoring_attrs/intervals/update_us': '1000000',
+        'monitoring_attrs/nr_regions/min': '10',
+        'monitoring_attrs/nr_regions/max': '1000',
+        'targets/nr_targets': '0',
+        'schemes/nr_schemes': '0',
+    }
+
+    def __init__(self, root):
+        self.root = root
+        self.admin = os.path.join(root, 'kernel', 'mm', 'damon', 'admin')
+        self._files({'kdamonds/nr_kdamonds': '0'}, self.admin)
+        self.commits = 0
+        self.seen = None        # the tree when turned on
+
+    def _files(self, files, base):
+        for rel, value in files.items():
+            path = os.path.join(base, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, 'w') as f:
+                f.write(value + '\n')
+
+    def _children(self, parent, count, files):
+        for name in os.listdir(parent):
+            if name.isdigit():
+                shutil.rmtree(os.path.join(parent, name))
+        for i in range(count):
+            self._files(files, os.path.join(parent, str(i)))
+
+    def read(self, rel):
+        with open(os.path.join(self.admin, rel)) as f:
+            return f.read().strip()
+
+    def tree(self):
+        out = {}
+        for dirpath, _, names in os.walk(self.admin):
+            for name in names:
+                path = os.path.join(dirpath, name)
+                with open(path) as f:
+                    out[os.path.relpath(path, self.admin)] = f.read().strip()
+        return out
+
+    def on(self):
+        return self.read('kdamonds/0/state') == 'on' if os.path.exists(
+            os.path.join(self.admin, 'kdamonds/0/state')) else False
+
+    def write(self, real_write, path, value):
+        import errno
+        name = os.path.basename(path)
+        parent = os.path.dirname(path)
+        value = value.strip()
+        if name == 'state':
+            if value == 'on':
+                if self.on():
+                    raise OSError(errno.EBUSY, 'Device or resource busy')
+                real_write(path, 'on')
+                real_write(os.path.join(parent, 'pid'), '4321')
+                self.seen = self.tree()
+            elif value == 'off':
+                real_write(path, 'off')
+                real_write(os.path.join(parent, 'pid'), '-1')
+            elif value == 'commit':
+                if not self.on():
+                    raise OSError(errno.EINVAL, 'Invalid argument')
+                self.commits += 1
+            else:
+                raise OSError(errno.EINVAL, 'Invalid argument')
+            return
+        if name in ('nr_kdamonds', 'operations') and self.on():
+            raise OSError(errno.EBUSY, 'Device or resource busy')
+        real_write(path, value)
+        if name == 'nr_kdamonds':
+            self._children(parent, int(value), {
+                'state': 'off', 'pid': '-1', 'contexts/nr_contexts': '0'})
+        elif name == 'nr_contexts':
+            self._children(parent, int(value), self.CONTEXT)
+        elif name == 'nr_targets':
+            self._children(parent, int(value), {
+                'pid_target': '0', 'regions/nr_regions': '0'})
+        elif name == 'nr_regions' and os.path.basename(parent) == 'regions':
+            self._children(parent, int(value), {'start': '0', 'end': '0'})
+
+    def install(self, test):
+        from unittest import mock
+        from damolib import sysfs
+        real = sysfs._write
+        patcher = mock.patch.object(
+            sysfs, '_write',
+            side_effect=lambda path, value: self.write(real, path, value))
+        patcher.start()
+        test.addCleanup(patcher.stop)
+        return self

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * DAMON debugfs interface: the writer of the ``record`` file
+ * (dbgfs-record.c).
+ */
+
+#ifndef _MM_DAMON_DBGFS_RECORD_H
+#define _MM_DAMON_DBGFS_RECORD_H
+
+#include <linux/damon.h>
+#include <linux/types.h>
+
+struct file;
+
+/**
+ * struct damon_dbgfs_record - Recording of one context's results to a file.
+ * @buf_size:	Size of @buf.
+ * @path:	The record file's path, for messages.
+ * @file:	The open record file while recording, else NULL.
+ * @pos:	Where the next write to @file goes.
+ * @buf:	Bytes not yet written to @file.
+ * @len:	How many bytes of @buf are used.
+ * @err:	The first error writing @file met; recording stops there.
+ *
+ * From damon_dbgfs_record_open() until damon_dbgfs_record_close(), it
+ * belongs to the context's kdamond.
+ */
+struct damon_dbgfs_record {
+	unsigned long buf_size;
+	const char *path;
+	struct file *file;
+	loff_t pos;
+	char *buf;
+	size_t len;
+	int err;
+};
+
+int damon_dbgfs_record_open(struct damon_dbgfs_record *rec,
+			    unsigned long buf_size, const char *path);
+void damon_dbgfs_record_snapshot(struct damon_dbgfs_record *rec,
+				 struct damon_ctx *ctx);
+void damon_dbgfs_record_close(struct damon_dbgfs_record *rec);
+
+#endif	/* _MM_DAMON_DBGFS_RECORD_H */

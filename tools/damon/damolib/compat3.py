@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+"""damo 3.x features this damo does not have, and the ones that wait for
+other parts of the series, in one place: ``damo help`` prints the table,
+and the options and commands named here fail with a line that says why
+instead of "unrecognized arguments".
+
+When DAMOS lands, its code replaces add_damos_hooks() with real options
+(and PENDING_COMMANDS['schemes'] with a command); the DAMON_RECLAIM /
+DAMON_LRU_SORT work does the same for 'reclaim', 'lru_sort' and 'module'.
+"""
+
+import argparse
+import textwrap
+
+from .errors import DamoError
+
+DAMOS_WAIT = ('DAMOS (data access-aware operation schemes) is not in this '
+              'kernel series yet; damo takes schemes once it is')
+MODULES_WAIT = ('the DAMON_RECLAIM and DAMON_LRU_SORT modules are not in '
+                'this kernel series yet')
+
+# damo 3.x's --damos_* options (and the two that take whole schemes).
+DAMOS_OPTIONS = (
+    '--damos_action', '--damos_sz_region', '--damos_access_rate',
+    '--damos_age', '--damos_apply_interval', '--damos_quotas',
+    '--damos_quota_interval', '--damos_quota_time', '--damos_quota_space',
+    '--damos_quota_weights', '--damos_quota_goal', '--damos_nr_quota_goals',
+    '--damos_wmarks', '--damos_filter', '--damos_filter_out',
+    '--damos_nr_filters', '--schemes', '--kdamonds',
+    '--snapshot_damos_filter')
+
+# Commands of damo 3.x that wait for another part of the series.
+PENDING_COMMANDS = {
+    'schemes': DAMOS_WAIT,
+    'reclaim': MODULES_WAIT,
+    'lru_sort': MODULES_WAIT,
+    'module': MODULES_WAIT,
+}
+
+# damo 3.x features that do not fit this damo, and why (for damo help).
+NOT_HERE = (
+    ('record --snapshot DELAY COUNT',
+     'damo records every aggregation (the full record); for one snapshot '
+     'of a running DAMON use "damo report access" without -i'),
+    ('record --do_record cpu_profile|vmas|proc_stats',
+     'damo records the access pattern, and the memory footprints when '
+     'asked (--do_record mem_footprint or --footprint; 3.x does it by '
+     'default); profiles need perf'),
+    ('record --include_child_tasks, --schemes_target_regions',
+     'child tasks are not followed; tried regions wait for DAMOS'),
+    ('record --perf_path, --damon_tracer, --output_type perf_data',
+     'damo reads the tracepoint through tracefs itself, without perf; '
+     'it reads perf.data files (with perf) but does not write them'),
+    ('report access --style/--format/--exec and region filters',
+     'one layout: the detailed one (heatmap line, one line per region, '
+     'total size)'),
+    ('report heatmap --draw_range all, --stdout_colorset flame|emotion',
+     'draws one address range (the busiest, or --address_range); '
+     'colours: gray levels only'),
+    ('report wss --work_time',
+     'snapshots are never merged into longer work units'),
+    ('report damon/profile/times/holistic/sysinfo/kdamonds, args, '
+     'diagnose, replay, adjust, validate',
+     'not implemented'),
+    ('--damon_interface_DEPRECATED', 'taken: same as --damon_interface'),
+)
+
+
+class _Waits(argparse.Action):
+    """An option that is known but waits: fails with the reason."""
+
+    def __init__(self, option_strings, dest, reason=None, **kwargs):
+        self.reason = reason
+        super().__init__(option_strings, argparse.SUPPRESS,
+                         nargs=argparse.ZERO_OR_MORE, help=argparse.SUPPRESS,
+                         default=argparse.SUPPRESS)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        raise DamoError('%s: %s' % (option_string, self.reason))
+
+
+def add_damos_hooks(parser):
+    """damo 3.x's DAMOS options: known, refused with the reason."""
+    for opt in DAMOS_OPTIONS:
+        names = ('-c', opt) if opt == '--schemes' else (opt,)
+        parser.add_argument(*names, action=_Waits, reason=DAMOS_WAIT)
+
+
+def add_pending_commands(subparsers):
+    for name, reason in PENDING_COMMANDS.items():
+        p = subparsers.add_parser(name, help='(waits: %s)' % reason.split(
+            ' (')[0].split(';')[0], add_help=True)
+        p.add_argument('rest', nargs=argparse.REMAINDER,
+                       help=argparse.SUPPRESS)
+        p.set_defaults(func=_pending(name, reason))
+
+
+def _pending(name, reason):
+    def run(args):
+        raise DamoError('damo %s: %s' % (name, reason))
+    return run
+
+
+def _item(lines, what, why):
+    lines.extend(textwrap.wrap(what, 76, initial_indent='  ',
+                               subsequent_indent='    '))
+    lines.extend(textwrap.wrap(why, 76, initial_indent='      ',
+                               subsequent_indent='      '))
+
+
+def help_text():
+    lines = ['damo 3.x features and what this damo does with them:', '']
+    lines.append('Waiting for other parts of the kernel series:')
+    _item(lines, 'damo schemes, and --damos_*, --schemes/-c, --kdamonds of '
+          'start, tune and record', DAMOS_WAIT)
+    _item(lines, 'damo reclaim, lru_sort, module', MODULES_WAIT)
+    lines.append('')
+    lines.append('Not in this damo:')
+    for what, why in NOT_HERE:
+        _item(lines, what, why)
+    return '\n'.join(lines) + '\n'

@@ -1,0 +1,209 @@
+# SPDX-License-Identifier: GPL-2.0
+"""damo start, stop, status (show) and tune: live monitoring without a
+record file, in damo 3.x's spelling.
+
+  start   set DAMON up for TARGET and leave it running; a command is
+          started in its own session and left running too
+  stop    turn DAMON off (whichever interface started it)
+  status  show the interface, whether DAMON runs, the kdamond's pid and
+          the setup; "show" is the same
+  tune    change a running DAMON: through sysfs, the new setup is
+          committed online (state "commit"); debugfs takes no setting
+          while running, so there DAMON is stopped, set up and restarted
+
+"damo record" without TARGET records a running DAMON; "damo report
+access" without -i shows one snapshot of it.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+
+from . import backend as backends
+from . import damon_args, paths as pathmod
+from .errors import DamoError
+from .fmt import size_str
+
+
+def _paths_options(p):
+    pathmod.add_path_options(p, debugfs=True, sysfs=True, proc=True)
+
+
+def _with_target(subparsers, name, func, help_text, description):
+    p = subparsers.add_parser(
+        name, help=help_text, description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('target', nargs='*', metavar='TARGET')
+    damon_args.add_options(p)
+    _paths_options(p)
+    p.set_defaults(func=func, split_target=True)
+
+
+def add_parsers(subparsers):
+    _with_target(
+        subparsers, 'start', run_start,
+        'start monitoring and leave it running',
+        'Start DAMON for TARGET (paddr, a pid, or a command to start) and '
+        'exit, leaving it running.  "damo status" shows it, "damo record" '
+        '(without TARGET) records it, "damo stop" stops it.  Options may '
+        'come before or after TARGET, as for "damo record".')
+
+    p = subparsers.add_parser('stop', help='stop monitoring',
+                              description='Turn DAMON off.')
+    backends.add_option(p)
+    _paths_options(p)
+    p.set_defaults(func=run_stop)
+
+    for name in ('status', 'show'):
+        p = subparsers.add_parser(
+            name, help='show whether and how DAMON is monitoring' +
+            (' (same as status)' if name == 'show' else ''),
+            description='Show the kernel interface damo uses, whether '
+            'DAMON is running, its kdamond\'s pid and its setup.')
+        backends.add_option(p)
+        _paths_options(p)
+        p.set_defaults(func=run_status)
+
+    _with_target(
+        subparsers, 'tune', run_tune,
+        'change the setup of a running DAMON',
+        'Apply new monitoring attributes (and TARGET, if given) to the '
+        'running DAMON.  Through sysfs this is an online commit; debugfs '
+        'cannot change a running DAMON, so there it is stopped, set up '
+        'again and restarted.  Without TARGET the running targets are '
+        'kept; attributes not given take their defaults, as in damo 3.x.')
+
+
+def _backend(args, paths):
+    if paths.is_default_debugfs and os.geteuid() != 0:
+        raise DamoError('damo %s needs root (DAMON\'s files are root-only)'
+                        % args.command)
+    return backends.choose(paths, args.damon_interface)
+
+
+def _spawn(argv):
+    """Start a command that outlives damo."""
+    try:
+        return subprocess.Popen(argv, start_new_session=True)
+    except OSError as e:
+        raise DamoError('cannot start %s: %s' % (argv[0], e.strerror or e)) \
+            from e
+
+
+def run_start(args):
+    paths = pathmod.from_args(args)
+    damon_args.check_attrs(args)
+    target = damon_args.resolve_target(args.target, args)
+    if target.kind is None:
+        raise DamoError('start: no TARGET given (paddr, a pid or a '
+                        'command)')
+    regions = damon_args.monitoring_regions(args, target.kind, paths)
+    be = _backend(args, paths)
+    busy = 'DAMON is already monitoring (through %s)' % be.name \
+        if be.is_on() else backends.other_running(paths, be)
+    if busy:
+        raise DamoError('%s; "damo tune" changes it, "damo stop" stops it'
+                        % busy)
+    child = None
+    pid = target.pid
+    if target.kind == 'cmd':
+        child = _spawn(target.argv)
+        pid = child.pid
+    try:
+        params = damon_args.make_params(args, target, regions, pid)
+        for note in be.apply(params):
+            print('damo: note: %s' % note, file=sys.stderr)
+        be.start()
+    except DamoError:
+        if child is not None and child.poll() is None:
+            child.kill()
+        raise
+    print('damo: monitoring %s through %s (kdamond %s)' % (
+        params.describe(), be.name, be.kdamond_pid() or '?'))
+    if child is not None:
+        print('damo: started %s as pid %d' % (target.argv[0], pid))
+    return 0
+
+
+def run_stop(args):
+    paths = pathmod.from_args(args)
+    be = _backend(args, paths)
+    if not be.is_on():
+        other = backends.other_running(paths, be)
+        if other:
+            raise DamoError('%s; stop it with --damon_interface %s' % (
+                other, 'sysfs' if be.name == 'debugfs' else 'debugfs'))
+        raise DamoError('DAMON is not running')
+    if not be.stop():
+        raise DamoError('the kdamond did not stop within 10 s')
+    print('damo: stopped')
+    return 0
+
+
+def format_setup(cur):
+    lines = ['operations: %s' % cur.get('ops', '?')]
+    if 'sample_us' in cur:
+        lines.append('intervals: sample %d us, aggr %d us, update %d us' % (
+            cur['sample_us'], cur['aggr_us'], cur['update_us']))
+        lines.append('nr_regions: %d-%d' % (cur['nr_regions_min'],
+                                            cur['nr_regions_max']))
+    for i, (pid, regions) in enumerate(cur.get('targets', [])):
+        lines.append('target %d: %s' % (
+            i, 'physical memory' if pid is None else 'pid %d' % pid))
+        for start, end in regions:
+            lines.append('  region %#x-%#x (%s)' % (start, end,
+                                                   size_str(end - start)))
+    return lines
+
+
+def run_status(args):
+    paths = pathmod.from_args(args)
+    be = _backend(args, paths)
+    on = be.is_on()
+    print('interface: %s (%s)' % (be.name, be.dir))
+    print('state: %s' % ('on' if on else 'off'))
+    if on:
+        print('kdamond pid: %s' % (be.kdamond_pid() or '?'))
+    other = backends.other_running(paths, be)
+    if other:
+        print('note: %s' % other)
+    cur = be.current()
+    if cur:
+        for line in format_setup(cur):
+            print(line)
+    else:
+        print('no setup staged')
+    return 0
+
+
+def run_tune(args):
+    paths = pathmod.from_args(args)
+    damon_args.check_attrs(args)
+    be = _backend(args, paths)
+    if not be.is_on():
+        raise DamoError('DAMON is not running: "damo start" starts it')
+    target = damon_args.resolve_target(args.target, args)
+    if target.kind is None:
+        cur = be.current() or {}
+        targets = cur.get('targets', [])
+        if cur.get('ops') == 'paddr' or not targets:
+            target = damon_args.Target('paddr')
+            regions = targets[0][1] if targets else None
+            if not regions or args.regions or args.numa_node is not None:
+                regions = damon_args.monitoring_regions(args, 'paddr',
+                                                        paths)
+        else:
+            target = damon_args.Target('pid', pid=targets[0][0])
+            regions = damon_args.monitoring_regions(args, 'pid', paths)
+            if args.ops is None:
+                args.ops = cur.get('ops')
+    else:
+        if target.kind == 'cmd':
+            raise DamoError('tune: give a pid or paddr, not a command')
+        regions = damon_args.monitoring_regions(args, target.kind, paths)
+    params = damon_args.make_params(args, target, regions, target.pid)
+    for note in be.commit(params):
+        print('damo: note: %s' % note, file=sys.stderr)
+    print('damo: now monitoring %s' % params.describe())
+    return 0
