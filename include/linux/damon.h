@@ -554,6 +554,14 @@ struct damon_callback {
 	void (*before_terminate)(struct damon_ctx *ctx);
 };
 
+/*
+ * The most regions a context may be given (max_nr_regions).  Regions cost
+ * about 64 bytes each, and a large enough range is split into
+ * max_nr_regions of them: without a bound, one write of a huge number
+ * could have a kdamond allocate the whole memory.
+ */
+#define DAMON_MAX_NR_REGIONS_LIMIT	(1024UL * 1024)
+
 /**
  * struct damon_attrs - The monitoring attributes of a context.
  * @sample_interval:	Time between two access checks, in microseconds.
