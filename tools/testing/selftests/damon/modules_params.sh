@@ -125,9 +125,12 @@ for m in "${mods[@]}"; do
 	# Bad combinations: refused on commit and on enable, old settings kept.
 	refused "$m" wmarks_mid 1001 1000 "wmarks_high (1000) >= wmarks_mid (1001)"
 	refused "$m" wmarks_low 1001 0 "wmarks_low (1001)"
-	refused "$m" aggr_interval 4000 100000 "aggr_interval (4000) must be at least sample_interval"
-	refused "$m" min_nr_regions 2000 10 "max_nr_regions (1000) must be at least min_nr_regions (2000)"
-	refused "$m" monitor_region_start "${ram#* }" "${ram% *}" "monitor_region_start .* must be below monitor_region_end"
+	refused "$m" aggr_interval 4000 100000 \
+		"aggr_interval (4000) must be at least sample_interval"
+	refused "$m" min_nr_regions 2000 10 \
+		"max_nr_regions (1000) must be at least min_nr_regions (2000)"
+	refused "$m" monitor_region_start "${ram#* }" "${ram% *}" \
+		"monitor_region_start .* must be below monitor_region_end"
 
 	# A good commit keeps the module running with the new values.
 	write_ok "$p/sample_interval" 10000
