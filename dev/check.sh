@@ -234,11 +234,12 @@ st_module_reload() {
 	esac
 }
 
-# DAMON_RECLAIM and DAMON_LRU_SORT (issue 12).  Built in, they start from
-# the kernel command line; as modules over damon.ko (the module flavour:
-# kmemleak, lockdep) they load with enabled=Y, unload while running, and
-# go through 200 rounds of enable, commit and disable with no leak and no
-# kdamond left.
+# DAMON_RECLAIM and DAMON_LRU_SORT.  Built in, they start from the kernel
+# command line (modules-boot); as modules over damon.ko on the debug kernel
+# (KASAN, lockdep, kmemleak) they load with enabled=Y, unload while
+# running, and go through rounds of enable, commit, bad commit and disable
+# with no leak and no kdamond left (module-users): 50 rounds in make
+# check, 200 in make check-debug.
 st_modules_boot() {
 	local out=$logs/modules-boot.out
 
@@ -252,12 +253,13 @@ st_modules_boot() {
 }
 
 st_module_users() {
-	local out=$logs/module-users.out d=$build/debug/mm/damon
+	local out=$logs/module-users.out d=$build/debug/mm/damon rounds=50
 
+	[ "$flavour" = debug ] && rounds=200
 	DAMON_KO=$d/damon.ko DAMON_RECLAIM_KO=$d/damon_reclaim.ko \
-		DAMON_LRU_SORT_KO=$d/damon_lru_sort.ko \
-		"$repo/dev/guest-run.sh" -f debug -t 900 -e DAMON_KO \
-		-e DAMON_RECLAIM_KO -e DAMON_LRU_SORT_KO \
+		DAMON_LRU_SORT_KO=$d/damon_lru_sort.ko DAMON_MODULE_ROUNDS=$rounds \
+		"$repo/dev/guest-run.sh" -f debug -t 1200 -e DAMON_KO \
+		-e DAMON_RECLAIM_KO -e DAMON_LRU_SORT_KO -e DAMON_MODULE_ROUNDS \
 		"$repo/tools/testing/selftests/damon/modules_stress.sh" > "$out" 2>&1
 	case $? in
 	0) tail -2 "$out" >&2; echo 1 0 0 ;;
@@ -294,7 +296,10 @@ if [ "$flavour" = guest ]; then
 		stage module-users st_module_users
 	fi
 else
-	[ "$guest_ok" -eq 0 ] && stage module-reload st_module_reload
+	if [ "$guest_ok" -eq 0 ]; then
+		stage module-reload st_module_reload
+		stage module-users st_module_users
+	fi
 fi
 
 echo

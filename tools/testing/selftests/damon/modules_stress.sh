@@ -9,7 +9,7 @@
 # Environment: DAMON_MODULE_ROUNDS, the number of rounds (default 200).
 # When DAMON_KO, DAMON_RECLAIM_KO and DAMON_LRU_SORT_KO give the paths of
 # damon.ko, damon_reclaim.ko and damon_lru_sort.ko, they are loaded here
-# (dev/check.sh does so in the module flavour guest); otherwise the modules
+# (dev/check.sh does so on the debug kernel); otherwise the modules
 # must be built in.
 
 source "$(dirname "$0")/lib_damon.sh"
