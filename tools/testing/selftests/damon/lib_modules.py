@@ -142,6 +142,14 @@ def pagemap(pid, start, end):
     return [e for (e,) in struct.iter_unpack('=Q', data)]
 
 
+def major_faults(pid):
+    """How many major faults (swap-ins and file reads) a process took."""
+    with open('/proc/%d/stat' % pid) as f:
+        # The fields after the command name, which may hold spaces; majflt
+        # is the 12th field of the line.
+        return int(f.read().rsplit(')', 1)[1].split()[9])
+
+
 def present(entries):
     """How many of the pagemap entries are of present pages."""
     return sum(1 for e in entries if e >> 63)
