@@ -279,61 +279,42 @@ static int damon_module_turn_on(struct damon_module *m)
 }
 
 /*
- * Give the stopped context @dst the settings of @src: schemes first, since
- * damos_commit_schemes() checks them all and changes nothing on error;
- * attributes and regions were checked when @src was built.
+ * Give the running context @ctx the settings of @arg, in its kdamond
+ * (damon_call()): schemes first, since damos_commit_schemes() checks them
+ * all and changes nothing on error; then attributes and the monitoring
+ * region, which keep the regions' access counts and ages where they still
+ * apply.  Both were checked when the new context was built, so the second
+ * step fails on a lack of memory only.
  */
-static int damon_module_commit_settings(struct damon_ctx *dst,
-					struct damon_ctx *src)
+static int damon_module_commit_fn(struct damon_ctx *ctx, void *arg)
 {
-	struct damon_target *dt, *st;
-	struct damon_region *r;
-	struct damon_addr_range range;
+	struct damon_ctx *src = arg;
 	int err;
 
-	err = damos_commit_schemes(dst, src);
+	err = damos_commit_schemes(ctx, src);
 	if (err)
 		return err;
-	err = damon_set_attrs(dst, &src->attrs);
-	if (err)
-		return err;
-	dt = list_first_entry(&dst->targets, struct damon_target, list);
-	st = list_first_entry(&src->targets, struct damon_target, list);
-	r = damon_first_region(st);
-	range.start = r->ar.start;
-	range.end = damon_last_region(st)->ar.end;
-	return damon_set_regions(dt, &range, 1);
+	return damon_commit_ctx(ctx, src);
 }
 
 /*
- * Re-read the parameters into the running context.  Until the core can
- * run code in a running kdamond, the kdamond is stopped for the change and
- * started again.  m->lock held.
+ * Re-read the parameters into the running context, without stopping its
+ * kdamond, so that monitoring goes on with what it has learned.  m->lock
+ * held.
  */
 static int damon_module_commit(struct damon_module *m)
 {
 	struct damon_ctx *src;
-	int err, start_err;
+	int err;
 
 	src = damon_module_build(m);
 	if (IS_ERR(src))
 		return PTR_ERR(src);
-	if (!damon_module_running(m)) {
-		/* Checked; "enabled" reads the parameters again anyway. */
-		damon_destroy_ctx(src);
-		return 0;
-	}
-	damon_stop(&m->ctx, 1);
-	err = damon_module_commit_settings(m->ctx, src);
+	err = 0;
+	if (damon_module_running(m))
+		err = damon_call(m->ctx, damon_module_commit_fn, src);
+	/* Not running: checked; "enabled" reads the parameters again. */
 	damon_destroy_ctx(src);
-	start_err = damon_module_start_ctx(m, m->ctx);
-	if (start_err) {
-		pr_warn("%s: stopped: could not restart after the commit\n",
-			m->name);
-		damon_destroy_ctx(m->ctx);
-		m->ctx = NULL;
-		return start_err;
-	}
 	return err;
 }
 

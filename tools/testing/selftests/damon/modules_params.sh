@@ -132,12 +132,15 @@ for m in "${mods[@]}"; do
 	refused "$m" monitor_region_start "${ram#* }" "${ram% *}" \
 		"monitor_region_start .* must be below monitor_region_end"
 
-	# A good commit keeps the module running with the new values.
+	# A good commit keeps the module running with the new values, in the
+	# same kdamond: monitoring goes on with what it has learned.
+	pid=$(cat "$p/kdamond_pid")
 	write_ok "$p/sample_interval" 10000
 	write_ok "$p/aggr_interval" 200000
 	write_ok "$p/commit_inputs" Y
 	reads "$p/commit_inputs" N
 	running "$m"
+	reads "$p/kdamond_pid" "$pid"
 	write_ok "$p/sample_interval" 5000
 	write_ok "$p/aggr_interval" 100000
 	write_ok "$p/commit_inputs" Y
