@@ -160,8 +160,11 @@ st_upstream() {
 	local out=$build/share/ksft/upstream
 	local tree=$build/pristine/linux-source-6.12
 	ksft_build "$tree" "$out" || { tail -20 "$logs/ksft-build-upstream.out" >&2; echo 0 1 0; return; }
+	# building_out_of_srctree: run the tests from $out, beside the
+	# programs they start (access_memory...), as a kernel-level O= build
+	# would; from the source directory they would not find them.
 	kselftest_override_timeout=300 guest_run -t 3000 -e kselftest_override_timeout \
-		"make -s -C $tree/tools/testing/selftests TARGETS=damon O=$out run_tests" \
+		"make -s -C $tree/tools/testing/selftests TARGETS=damon O=$out building_out_of_srctree=1 run_tests" \
 		> "$logs/upstream.tap" 2>&1
 	grep -E '^(not )?ok ' "$logs/upstream.tap" >&2
 	python3 "$repo/dev/count.py" ksft "$logs/upstream.tap" \

@@ -440,7 +440,9 @@ struct damos {
 /**
  * struct damos_walk_control - A request to see the regions schemes try.
  * @walk_fn:	Called by the kdamond for every region a scheme tries
- *		during the walk, before the action is applied, with @data.
+ *		during the walk, before the action is applied, with @data and
+ *		the access frequency the scheme saw in the region (see
+ *		&damos_pattern->nr_accesses).
  * @data:	For @walk_fn.
  *
  * See damos_walk().
@@ -448,7 +450,7 @@ struct damos {
 struct damos_walk_control {
 	void (*walk_fn)(void *data, struct damon_ctx *ctx,
 			struct damon_target *t, struct damon_region *r,
-			struct damos *s);
+			struct damos *s, unsigned long nr_accesses);
 	void *data;
 /* private: */
 	struct completion done;

@@ -167,10 +167,95 @@ for f in start end; do
 	reads "$f" 4096
 done
 
-# --- schemes: not there yet
+# --- schemes: the tree of one scheme with a goal and a filter, defaults,
+# and values refused alone (those refused together are for "on", below)
 numbers_refused "$ctx/schemes/nr_schemes"
+write_fails "$ctx/schemes/nr_schemes" 257 "$ERANGE"
+write_ok "$ctx/schemes/nr_schemes" 1
+sch=$ctx/schemes/0
+write_ok "$sch/quotas/goals/nr_goals" 1
+write_ok "$sch/filters/nr_filters" 1
+expected="755 0
+600 0/action
+600 0/target_nid
+600 0/apply_interval_us
+755 0/access_pattern
+755 0/access_pattern/sz
+755 0/access_pattern/nr_accesses
+755 0/access_pattern/age
+755 0/quotas
+600 0/quotas/ms
+600 0/quotas/bytes
+600 0/quotas/reset_interval_ms
+400 0/quotas/effective_bytes
+755 0/quotas/weights
+600 0/quotas/weights/sz_permil
+600 0/quotas/weights/nr_accesses_permil
+600 0/quotas/weights/age_permil
+755 0/quotas/goals
+600 0/quotas/goals/nr_goals
+755 0/quotas/goals/0
+600 0/quotas/goals/0/target_metric
+600 0/quotas/goals/0/target_value
+600 0/quotas/goals/0/current_value
+755 0/watermarks
+600 0/watermarks/metric
+600 0/watermarks/interval_us
+600 0/watermarks/high
+600 0/watermarks/mid
+600 0/watermarks/low
+755 0/filters
+600 0/filters/nr_filters
+755 0/filters/0
+600 0/filters/0/type
+600 0/filters/0/matching
+600 0/filters/0/memcg_path
+600 0/filters/0/addr_start
+600 0/filters/0/addr_end
+600 0/filters/0/damon_target_idx
+755 0/stats
+400 0/stats/nr_tried
+400 0/stats/sz_tried
+400 0/stats/nr_applied
+400 0/stats/sz_applied
+400 0/stats/qt_exceeds
+755 0/tried_regions
+400 0/tried_regions/total_bytes"
+for r in sz nr_accesses age; do
+	expected+="
+600 0/access_pattern/$r/min
+600 0/access_pattern/$r/max"
+done
+tree=$(cd "$ctx/schemes" && find 0 -printf '%m %p\n' | sort)
+[ "$tree" = "$(echo "$expected" | sort)" ] ||
+	fail "the scheme's tree differs from the expected one; it is:
+$tree"
+reads "$sch/action" stat
+reads "$sch/target_nid" -1
+reads "$sch/access_pattern/age/min" 0
+reads "$sch/access_pattern/sz/max" 18446744073709551615
+reads "$sch/watermarks/metric" none
+reads "$sch/quotas/goals/0/target_metric" user_input
+reads "$sch/filters/0/type" anon
+for f in action watermarks/metric quotas/goals/0/target_metric \
+	 filters/0/type; do
+	old=$(cat "$sch/$f")
+	write_fails "$sch/$f" foo "$EINVAL"
+	reads "$sch/$f" "$old"
+done
+for a in willneed cold pageout hugepage nohugepage lru_prio lru_deprio \
+	 migrate_hot migrate_cold stat; do
+	write_ok "$sch/action" $a
+	reads "$sch/action" $a
+done
+numbers_refused "$sch/access_pattern/nr_accesses/min"
+numbers_refused "$sch/quotas/bytes"
+write_fails "$sch/quotas/weights/age_permil" 4294967296 "$ERANGE"
+write_fails "$sch/quotas/effective_bytes" 1 "Permission denied"
+write_fails "$sch/stats/nr_tried" 1 "Permission denied"
+write_ok "$sch/filters/0/memcg_path" /a/b
+reads "$sch/filters/0/memcg_path" /a/b
 write_ok "$ctx/schemes/nr_schemes" 0
-write_fails "$ctx/schemes/nr_schemes" 1 "$EOPNOTSUPP"
 reads "$ctx/schemes/nr_schemes" 0
 
 # --- state: commands and what "on" refuses
@@ -179,11 +264,14 @@ for bad in foo ON "on off" ""; do
 	write_fails "$st" "$bad" "$EINVAL"
 done
 write_too_long "$st"
+# The scheme commands read a kdamond that is off as having done nothing;
+# only a goal commit needs it running.
 for cmd in update_schemes_stats update_schemes_tried_bytes \
 	   update_schemes_tried_regions clear_schemes_tried_regions \
-	   update_schemes_effective_quotas commit_schemes_quota_goals; do
-	write_fails "$st" "$cmd" "$EOPNOTSUPP"
+	   update_schemes_effective_quotas; do
+	write_ok "$st" "$cmd"
 done
+write_fails "$st" commit_schemes_quota_goals "$EINVAL"
 write_ok "$st" off
 write_fails "$st" commit "$EINVAL"
 
@@ -225,6 +313,20 @@ reads "$kdamonds/0/pid" -1
 # --- writes while on
 sysfs_kdamond 0 vaddr
 sysfs_target 0 0 $pid
+# what "on" refuses in a scheme
+write_ok "$ctx/schemes/nr_schemes" 1
+write_ok "$sch/access_pattern/age/min" 2
+write_ok "$sch/access_pattern/age/max" 1
+write_fails "$st" on "$EINVAL"				# scheme: min > max
+write_ok "$sch/access_pattern/age/min" 0
+write_ok "$sch/watermarks/metric" free_mem_rate
+write_ok "$sch/watermarks/high" 100
+write_ok "$sch/watermarks/mid" 200
+write_fails "$st" on "$EINVAL"				# high < mid
+write_ok "$sch/watermarks/metric" none
+write_ok "$sch/action" lru_prio
+write_fails "$st" on "$EOPNOTSUPP"			# not for vaddr
+write_ok "$ctx/schemes/nr_schemes" 0
 write_ok "$st" on
 reads "$st" on
 kpid=$(cat "$kdamonds/0/pid")
