@@ -6,6 +6,9 @@
 # tracking full scans.  Boots each kernel once under qemu, runs
 # bench/guest-bench.py in it, then bench/report.py on the host prints the
 # tables and targets, and writes build/bench/results.csv and PNG plots.
+# Then the reclaim part: each kernel boots again for bench/reclaim-bench.py
+# (DAMON_RECLAIM against a 1 GiB workload), and bench/reclaim-report.py
+# prints its table.
 #
 # Environment (all optional):
 #   BENCH_SIZES    hold mapping sizes in GiB (default 1,2,4,8)
@@ -14,6 +17,9 @@
 #   BENCH_WINDOW   seconds per overhead window (default 10)
 #   BENCH_PHASE    seconds per stairs/zigzag phase (default 5)
 #   BENCH_KERNELS  which kernels (default "ours mainline")
+#   BENCH_PARTS    which parts (default "monitor reclaim"; "reclaim" alone
+#                  runs only the DAMON_RECLAIM comparison, in ~15 min)
+#   BENCH_RECLAIM_S  seconds of reclaim per kernel (default 150)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,10 +30,10 @@ sizes=${BENCH_SIZES:-1,2,4,8}
 window=${BENCH_WINDOW:-10}
 phase=${BENCH_PHASE:-5}
 kernels=${BENCH_KERNELS:-ours mainline}
+parts=${BENCH_PARTS:-monitor reclaim}
+reclaim_s=${BENCH_RECLAIM_S:-150}
 
-mkdir -p "$out"
-rm -rf "$raw"
-mkdir -p "$raw"
+mkdir -p "$out" "$raw"
 
 # The programs run in the guest from the host's file system: static, so
 # that they do not depend on anything but the kernel.
@@ -42,23 +48,51 @@ if [ "$mem" -gt $((avail - 2048)) ]; then
 	echo "bench: the host has $avail MiB available; guest memory cut to $mem MiB"
 fi
 
-for kernel in $kernels; do
-	case $kernel in
-	ours) flavour=guest ;;
-	mainline) flavour=mainline ;;
-	*) echo "bench: unknown kernel $kernel" >&2; exit 2 ;;
+flavour_of() {
+	case $1 in
+	ours) echo guest ;;
+	mainline) echo mainline ;;
+	*) echo "bench: unknown kernel $1" >&2; exit 2 ;;
 	esac
+}
+
+for kernel in $kernels; do
+	flavour=$(flavour_of "$kernel")
 	[ -f "$repo/build/$flavour/arch/x86/boot/bzImage" ] || {
 		echo "bench: build/$flavour is not built (make $flavour)" >&2
 		exit 2
 	}
-	echo "bench: $kernel kernel (build/$flavour), $mem MiB guest, $(date -u +%H:%M:%S)"
-	GUEST_MEM=$mem "$repo/dev/guest-run.sh" -f "$flavour" -t 2400 \
-		"python3 $repo/bench/guest-bench.py --kernel $kernel --out $raw/$kernel --bin $out --sizes $sizes --window $window --phase $phase"
 done
 
-echo
-python3 "$repo/bench/report.py" --results "$raw" --out "$out" | tee "$out/report.txt"
+if [[ " $parts " == *" monitor "* ]]; then
+	rm -rf "${raw:?}"/ours "${raw:?}"/mainline
+	for kernel in $kernels; do
+		flavour=$(flavour_of "$kernel")
+		echo "bench: $kernel kernel (build/$flavour), $mem MiB guest, $(date -u +%H:%M:%S)"
+		GUEST_MEM=$mem "$repo/dev/guest-run.sh" -f "$flavour" -t 2400 \
+			"python3 $repo/bench/guest-bench.py --kernel $kernel --out $raw/$kernel --bin $out --sizes $sizes --window $window --phase $phase"
+	done
+	echo
+	python3 "$repo/bench/report.py" --results "$raw" --out "$out" | tee "$out/report.txt"
+fi
+
+# DAMON_RECLAIM, ours against mainline's: 1 GiB of workload, zram swap, in
+# a 2 GiB guest, whose RAM is one range: the modules' default region.
+if [[ " $parts " == *" reclaim "* ]]; then
+	rm -rf "$raw/reclaim"
+	for kernel in $kernels; do
+		flavour=$(flavour_of "$kernel")
+		echo "bench: reclaim, $kernel kernel (build/$flavour), $(date -u +%H:%M:%S), host load $(cut -d' ' -f1-3 /proc/loadavg)"
+		GUEST_MEM=2048 "$repo/dev/guest-run.sh" -f "$flavour" -t $((reclaim_s + 600)) \
+			"python3 $repo/bench/reclaim-bench.py --kernel $kernel --out $raw/reclaim/$kernel --bin $out --reclaim $reclaim_s"
+	done
+	echo
+	# Its figures go with the others in results.csv (which report.py
+	# starts afresh).
+	[[ " $parts " == *" monitor "* ]] || rm -f "$out/results.csv"
+	echo "bench: reclaim done $(date -u +%H:%M:%S), host load $(cut -d' ' -f1-3 /proc/loadavg)"
+	python3 "$repo/bench/reclaim-report.py" --results "$raw/reclaim" \
+		--csv "$out/results.csv" | tee "$out/reclaim-report.txt"
+fi
 elapsed=$(($(date +%s) - began))
-printf 'bench: done in %d min %02d s\n' $((elapsed / 60)) $((elapsed % 60)) |
-	tee -a "$out/report.txt"
+printf 'bench: done in %d min %02d s\n' $((elapsed / 60)) $((elapsed % 60))

@@ -247,6 +247,40 @@ st_module_reload() {
 	esac
 }
 
+# DAMON_RECLAIM and DAMON_LRU_SORT.  Built in, they start from the kernel
+# command line (modules-boot); as modules over damon.ko on the debug kernel
+# (KASAN, lockdep, kmemleak) they load with enabled=Y, unload while
+# running, and go through rounds of enable, commit, bad commit and disable
+# with no leak and no kdamond left (module-users): 50 rounds in make
+# check, 200 in make check-debug.
+st_modules_boot() {
+	local out=$logs/modules-boot.out
+
+	guest_run -t 300 -a "damon_reclaim.enabled=Y damon_reclaim.min_age=7000000 damon_lru_sort.enabled=Y damon_lru_sort.hot_thres_access_freq=700" \
+		"$repo/tools/testing/selftests/damon/modules_boot.sh" > "$out" 2>&1
+	case $? in
+	0) tail -1 "$out" >&2; echo 1 0 0 ;;
+	4) tail -1 "$out" >&2; echo 0 0 1 ;;
+	*) tail -40 "$out" >&2; echo 0 1 0 ;;
+	esac
+}
+
+st_module_users() {
+	local out=$logs/module-users.out d=$build/debug/mm/damon rounds=50
+
+	[ "$flavour" = debug ] && rounds=200
+	DAMON_KO=$d/damon.ko DAMON_RECLAIM_KO=$d/damon_reclaim.ko \
+		DAMON_LRU_SORT_KO=$d/damon_lru_sort.ko DAMON_MODULE_ROUNDS=$rounds \
+		"$repo/dev/guest-run.sh" -f debug -t 1200 -e DAMON_KO \
+		-e DAMON_RECLAIM_KO -e DAMON_LRU_SORT_KO -e DAMON_MODULE_ROUNDS \
+		"$repo/tools/testing/selftests/damon/modules_stress.sh" > "$out" 2>&1
+	case $? in
+	0) tail -2 "$out" >&2; echo 1 0 0 ;;
+	4) tail -2 "$out" >&2; echo 0 0 1 ;;
+	*) tail -40 "$out" >&2; echo 0 1 0 ;;
+	esac
+}
+
 export kselftest_override_timeout=${kselftest_override_timeout:-120}
 
 stage deps st_deps
@@ -261,6 +295,7 @@ if [ "$guest_ok" -eq 0 ]; then
 	stage kunit-in-guest st_kunit_guest
 	stage selftests st_selftests
 	stage upstream-selftests st_upstream
+	stage modules-boot st_modules_boot
 fi
 stage damo st_damo
 if [ "$guest_ok" -eq 0 ]; then
@@ -271,9 +306,13 @@ if [ "$flavour" = guest ]; then
 	if [ "$last_fail" -eq 0 ]; then
 		stage debug-suites st_debug_suites
 		stage module-reload st_module_reload
+		stage module-users st_module_users
 	fi
 else
-	[ "$guest_ok" -eq 0 ] && stage module-reload st_module_reload
+	if [ "$guest_ok" -eq 0 ]; then
+		stage module-reload st_module_reload
+		stage module-users st_module_users
+	fi
 fi
 
 echo

@@ -14,10 +14,10 @@ import argparse
 import sys
 
 from . import __version__, compat3, control, convert, damon_args, \
-    paddr_layout, record, report
+    modules, paddr_layout, record, report
 from .errors import DamoError
 
-SUBCOMMANDS = (record, control, report, convert, paddr_layout)
+SUBCOMMANDS = (record, control, report, convert, paddr_layout, modules)
 
 
 def _add_version(sub):

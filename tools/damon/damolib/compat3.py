@@ -5,8 +5,8 @@ and the options and commands named here fail with a line that says why
 instead of "unrecognized arguments".
 
 When DAMOS lands, its code replaces add_damos_hooks() with real options
-(and PENDING_COMMANDS['schemes'] with a command); the DAMON_RECLAIM /
-DAMON_LRU_SORT work does the same for 'reclaim', 'lru_sort' and 'module'.
+(and PENDING_COMMANDS['schemes'] with a command).  'reclaim', 'lru_sort'
+and 'module' are in modules.py.
 """
 
 import argparse
@@ -16,8 +16,6 @@ from .errors import DamoError
 
 DAMOS_WAIT = ('DAMOS (data access-aware operation schemes) is not in this '
               'kernel series yet; damo takes schemes once it is')
-MODULES_WAIT = ('the DAMON_RECLAIM and DAMON_LRU_SORT modules are not in '
-                'this kernel series yet')
 
 # damo 3.x's --damos_* options (and the two that take whole schemes).
 DAMOS_OPTIONS = (
@@ -32,9 +30,6 @@ DAMOS_OPTIONS = (
 # Commands of damo 3.x that wait for another part of the series.
 PENDING_COMMANDS = {
     'schemes': DAMOS_WAIT,
-    'reclaim': MODULES_WAIT,
-    'lru_sort': MODULES_WAIT,
-    'module': MODULES_WAIT,
 }
 
 # damo 3.x features that do not fit this damo, and why (for damo help).
@@ -113,7 +108,6 @@ def help_text():
     lines.append('Waiting for other parts of the kernel series:')
     _item(lines, 'damo schemes, and --damos_*, --schemes/-c, --kdamonds of '
           'start, tune and record', DAMOS_WAIT)
-    _item(lines, 'damo reclaim, lru_sort, module', MODULES_WAIT)
     lines.append('')
     lines.append('Not in this damo:')
     for what, why in NOT_HERE:

@@ -239,6 +239,35 @@ check "status says off" grep -q '^state: off' "$work/status4.out"
 "$damo" stop > /dev/null 2>&1
 check "stop when not running fails" test $? = 1
 
+# DAMON_RECLAIM through damo module / damo reclaim, when the kernel has it:
+# enabled with watermarks that keep it working, a value committed while it
+# runs, a bad one refused with it still running, then disabled.
+if [ -d /sys/module/damon_reclaim/parameters ]; then
+	"$damo" module reclaim enable wmarks_high 1000 wmarks_mid 1000 \
+		wmarks_low 0 min_age 5000000 > /dev/null 2>&1
+	"$damo" reclaim status > "$work/reclaim.out" 2>&1
+	check "module reclaim enable" grep -q '^DAMON_RECLAIM: enabled' \
+		"$work/reclaim.out"
+	check "reclaim status shows the kdamond" grep -qE '^kdamond_pid: [1-9]' \
+		"$work/reclaim.out"
+	"$damo" reclaim write min_age 6000000 > /dev/null 2>&1
+	check "reclaim write commits while running" \
+		test "$("$damo" reclaim read min_age)" = "min_age 6000000"
+	"$damo" reclaim write wmarks_mid 1001 > "$work/reclaim-bad.out" 2>&1
+	check "reclaim refuses bad watermarks" test $? = 1
+	"$damo" reclaim write wmarks_mid 1000 > /dev/null 2>&1
+	"$damo" reclaim status > "$work/reclaim2.out" 2>&1
+	check "still running after the refusal" grep -q '^DAMON_RECLAIM: enabled' \
+		"$work/reclaim2.out"
+	"$damo" module reclaim disable > /dev/null 2>&1
+	"$damo" reclaim status > "$work/reclaim3.out" 2>&1
+	check "module reclaim disable" grep -q '^DAMON_RECLAIM: disabled' \
+		"$work/reclaim3.out"
+	sed 's/^/# /' "$work/reclaim-bad.out" "$work/reclaim2.out" "$work/reclaim3.out"
+else
+	skip "damo module reclaim: no DAMON_RECLAIM in this kernel"
+fi
+
 if [ "$results" != "$work" ]; then
 	cp "$vrec" "$prec" "$work/layout.txt" "$results/" 2>/dev/null
 fi
