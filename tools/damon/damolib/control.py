@@ -10,6 +10,9 @@ record file, in damo 3.x's spelling.
   tune    change a running DAMON: through sysfs, the new setup is
           committed online (state "commit"); debugfs takes no setting
           while running, so there DAMON is stopped, set up and restarted
+  schemes start DAMON with its DAMOS schemes (the --damos_* options),
+          wait until the target exits, --timeout passes or Ctrl-C, stop
+          it and show what the schemes did
 
 "damo record" without TARGET records a running DAMON; "damo report
 access" without -i shows one snapshot of it.
@@ -17,11 +20,13 @@ access" without -i shows one snapshot of it.
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
+import time
 
 from . import backend as backends
-from . import damon_args, paths as pathmod
+from . import damon_args, damos, paths as pathmod
 from .errors import DamoError
 from .fmt import size_str
 
@@ -38,6 +43,7 @@ def _with_target(subparsers, name, func, help_text, description):
     damon_args.add_options(p)
     _paths_options(p)
     p.set_defaults(func=func, split_target=True)
+    return p
 
 
 def add_parsers(subparsers):
@@ -72,7 +78,18 @@ def add_parsers(subparsers):
         'running DAMON.  Through sysfs this is an online commit; debugfs '
         'cannot change a running DAMON, so there it is stopped, set up '
         'again and restarted.  Without TARGET the running targets are '
-        'kept; attributes not given take their defaults, as in damo 3.x.')
+        'kept; attributes and schemes not given take their defaults (no '
+        'schemes), as in damo 3.x.')
+
+    p = _with_target(
+        subparsers, 'schemes', run_schemes,
+        'apply DAMOS schemes until the target exits',
+        'Start DAMON for TARGET with the schemes of the --damos_* options, '
+        'wait until the target exits (paddr: until --timeout or Ctrl-C), '
+        'then stop DAMON and print each scheme\'s statistics.  "damo '
+        'start" with the same options leaves DAMON running instead.')
+    p.add_argument('--timeout', type=float, metavar='SECONDS',
+                   help='stop after that long (not in damo 3.x)')
 
 
 def _backend(args, paths):
@@ -91,13 +108,15 @@ def _spawn(argv):
             from e
 
 
-def run_start(args):
+def _start(args):
+    """Set DAMON up for args' TARGET and start it: (backend, params,
+    started child or None)."""
     paths = pathmod.from_args(args)
     damon_args.check_attrs(args)
     target = damon_args.resolve_target(args.target, args)
     if target.kind is None:
-        raise DamoError('start: no TARGET given (paddr, a pid or a '
-                        'command)')
+        raise DamoError('%s: no TARGET given (paddr, a pid or a '
+                        'command)' % args.command)
     regions = damon_args.monitoring_regions(args, target.kind, paths)
     be = _backend(args, paths)
     busy = 'DAMON is already monitoring (through %s)' % be.name \
@@ -123,6 +142,59 @@ def run_start(args):
         params.describe(), be.name, be.kdamond_pid() or '?'))
     if child is not None:
         print('damo: started %s as pid %d' % (target.argv[0], pid))
+    return be, params, child
+
+
+def run_start(args):
+    _start(args)
+    return 0
+
+
+class _Terminated(Exception):
+    pass
+
+
+def _on_sigterm(signum, frame):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise _Terminated()
+
+
+def run_schemes(args):
+    if args.timeout is not None and args.timeout <= 0:
+        raise DamoError('--timeout must be positive')
+    old_term = signal.signal(signal.SIGTERM, _on_sigterm)
+    be = None
+    try:
+        be, params, child = _start(args)
+        print('damo: press Ctrl-C to stop')
+        pid = params.pids[0] if params.pids else None
+        begin = time.monotonic()
+        while be.is_on():
+            if child is not None and child.poll() is not None:
+                break
+            if pid is not None and not damon_args.pid_alive(pid):
+                break
+            if args.timeout and time.monotonic() - begin >= args.timeout:
+                break
+            time.sleep(0.1)
+    except (KeyboardInterrupt, _Terminated):
+        print('damo: interrupted')
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            if be is not None and hasattr(be, 'update_schemes_stats'):
+                be.update_schemes_stats()
+            if be is not None and not be.stop():
+                print('damo: warning: the kdamond did not stop within '
+                      '10 s', file=sys.stderr)
+        finally:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, old_term)
+    cur = be.current() or {}
+    for i, scheme in enumerate(cur.get('schemes', [])):
+        for line in damos.format_scheme(i, scheme):
+            print(line)
     return 0
 
 
@@ -154,6 +226,8 @@ def format_setup(cur):
         for start, end in regions:
             lines.append('  region %#x-%#x (%s)' % (start, end,
                                                    size_str(end - start)))
+    for i, scheme in enumerate(cur.get('schemes', [])):
+        lines.extend(damos.format_scheme(i, scheme))
     return lines
 
 
@@ -165,6 +239,9 @@ def run_status(args):
     print('state: %s' % ('on' if on else 'off'))
     if on:
         print('kdamond pid: %s' % (be.kdamond_pid() or '?'))
+        if hasattr(be, 'update_schemes_stats'):
+            # Statistics files are refreshed on request only.
+            be.update_schemes_stats()
     other = backends.other_running(paths, be)
     if other:
         print('note: %s' % other)

@@ -10,11 +10,12 @@ class MonitorParams:
     """Monitoring attributes (us, region counts), the operations set
     ('vaddr', 'fvaddr' or 'paddr'), the target pids (vaddr, fvaddr) and
     the initial regions ([(start, end)], or None to let the kernel pick
-    them for vaddr)."""
+    them for vaddr), and the DAMOS schemes (damos.Scheme)."""
 
     def __init__(self, ops, pids=None, regions=None, sample=None,
-                 aggr=None, updr=None, minr=None, maxr=None):
+                 aggr=None, updr=None, minr=None, maxr=None, schemes=()):
         self.ops = ops
+        self.schemes = list(schemes)
         self.pids = list(pids or [])
         self.regions = regions
         self.sample = DEFAULTS['sample'] if sample is None else sample
@@ -33,6 +34,9 @@ class MonitorParams:
         what = 'physical memory' if self.ops == 'paddr' else \
             '%s of pid %s' % (self.ops, ', '.join(str(p)
                                                  for p in self.pids))
-        return '%s; sample %d us, aggr %d us, update %d us, regions %d-%d' \
+        text = '%s; sample %d us, aggr %d us, update %d us, regions %d-%d' \
             % (what, self.sample, self.aggr, self.updr, self.minr,
                self.maxr)
+        if self.schemes:
+            text += '; %d DAMOS scheme(s)' % len(self.schemes)
+        return text
