@@ -409,3 +409,17 @@ class FakeSysfs:
         patcher.start()
         test.addCleanup(patcher.stop)
         return self
+
+
+class SysfsCase(TempDirTest):
+    """A test against a FakeSysfs tree (self.fake); self.damo() runs damo
+    with the options that point it there."""
+
+    def setUp(self):
+        super().setUp()
+        self.root, self.proc = make_sysfs(self.path('root'))
+        self.fake = FakeSysfs(self.root).install(self)
+        self.opts = ['--sysfs-root', self.root, '--proc-root', self.proc]
+
+    def damo(self, *argv, status=0):
+        return damo_checked(self, self.opts, argv, status)

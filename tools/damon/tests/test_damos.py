@@ -3,8 +3,6 @@
 parses to, the refusals of bad values, and the debugfs schemes lines and
 sysfs scheme files that result (fake kernel trees, no root needed)."""
 
-import os
-
 import support
 from support import run_damo
 from damolib import cli, damos, damos_args
@@ -140,6 +138,10 @@ class ParseTest(support.TempDirTest):
                 self.assertEqual(err.count('\n'), 1, err)
                 self.assertNotIn('Traceback', err)
 
+    def test_debugfs_cannot_take_lru_prio(self):
+        with self.assertRaisesRegex(DamoError, 'no "lru_prio" action'):
+            damos.debugfs_line(damos.Scheme('lru_prio'), 5000, 100000)
+
     def test_usage_errors(self):
         got, _, err = run_damo(['start', 'paddr', '--damos_age', '1'])
         self.assertEqual(got, 2)
@@ -229,15 +231,7 @@ class DebugfsTest(support.TempDirTest):
         self.assertEqual(self.read('damon/schemes'), '\n')
 
 
-class SysfsTest(support.TempDirTest):
-    def setUp(self):
-        super().setUp()
-        self.root, self.proc = support.make_sysfs(self.path('root'))
-        self.fake = support.FakeSysfs(self.root).install(self)
-        self.opts = ['--sysfs-root', self.root, '--proc-root', self.proc]
-
-    def damo(self, *argv, status=0):
-        return support.damo_checked(self, self.opts, argv, status)
+class SysfsTest(support.SysfsCase):
 
     def test_start_writes_scheme_files(self):
         self.damo('start', 'paddr', '--damos_action', 'lru_deprio',
@@ -282,8 +276,3 @@ class SysfsTest(support.TempDirTest):
             _, err = self.damo('start', 'paddr', '--damos_action', 'stat',
                                status=1)
         self.assertIn('use --damon_interface debugfs', err)
-
-    def test_backend_error_is_damo_error(self):
-        with self.assertRaises(DamoError):
-            damos.debugfs_line(damos.Scheme('lru_prio'), 5000, 100000)
-        self.assertFalse(os.path.exists(self.path('damon')))
