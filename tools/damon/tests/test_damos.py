@@ -210,6 +210,11 @@ class DebugfsTest(support.TempDirTest):
         self.assertTrue(fake.seen['schemes'].startswith('0 %d' % U64))
         self.assertEqual(self.read('damon/schemes').strip(), line)
 
+    def test_record_of_running_damon_takes_no_schemes(self):
+        _, err = self.damo('record', '-o', self.path('x.data'),
+                           '--damos_action', 'stat', status=1)
+        self.assertIn('--damos_* options need a TARGET', err)
+
     def test_schemes_command(self):
         fake = support.FakeKernel(self.dbg)
         fake.start()
