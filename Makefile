@@ -14,7 +14,7 @@ CMD	?= uname -a
 
 .PHONY: help deps assemble kunit guest debug module guest-run selftests \
 	upstream-selftests damo-test check check-debug demo bench mainline clean \
-	layers
+	layers series series-verify series-check docs cross
 
 help:
 	@echo "make demo          build, boot, monitor a workload with our DAMON, show what it saw"
@@ -29,7 +29,12 @@ help:
 	@echo "make selftests     our kselftests in the guest"
 	@echo "make damo-test     damo's unit tests"
 	@echo "make layers        check the include/call directions between our C files"
+	@echo "make series        the patch series: build/series/0000-cover-letter.patch ..."
+	@echo "make series-verify git am it, prove it equals the assembled tree, checkpatch it"
+	@echo "make series-check  build every patch of it in turn, W=1 and sparse (slow)"
+	@echo "make docs          our Documentation/ pages as HTML (build/docs/), no warnings"
 	@echo "make bench         benchmarks (not part of check)"
+	@echo "make cross         cross-build the series for arm64 and riscv64, DAMON=m and =y"
 	@echo "make mainline      the untouched base kernel (its own DAMON), for bench"
 
 $(BUILD)/.lock:
@@ -65,11 +70,29 @@ damo-test:
 layers:
 	@$(REPO)/dev/layers.py
 
+series: assemble
+	@$(REPO)/dev/series.py make
+
+series-verify: series
+	@$(REPO)/dev/series.py verify
+
+series-check: series
+	@$(REPO)/dev/series-check.sh
+
+docs: assemble
+	@$(REPO)/dev/docs.sh > /dev/null
+
 check:
 	@$(REPO)/dev/check.sh guest
 
 check-debug:
 	@$(REPO)/dev/check.sh debug
+
+# The series cross-built for arm64 and riscv64, DAMON=m and =y (not in
+# check: see dev/DEBUG-CI.md).
+cross: assemble
+	@$(REPO)/dev/install-deps.sh cross
+	@$(LOCK) $(REPO)/dev/cross-build.sh
 
 demo: guest
 	@$(REPO)/dev/demo.sh
@@ -82,5 +105,6 @@ bench: guest mainline
 
 clean:
 	rm -rf $(BUILD)/guest $(BUILD)/debug $(BUILD)/module $(BUILD)/mainline \
+		$(BUILD)/cross-arm64 $(BUILD)/cross-riscv \
 		$(BUILD)/kunit $(BUILD)/bench \
 		$(BUILD)/share $(BUILD)/check-logs

@@ -20,9 +20,7 @@ tree=$build/linux
 manifest=$tree/.damon-overlay-manifest
 
 # Paths of the kernel's own DAMON, relative to the tree root.
-upstream_damon=(mm/damon include/linux/damon.h include/trace/events/damon.h
-		tools/testing/selftests/damon Documentation/admin-guide/mm/damon
-		Documentation/mm/damon samples/damon)
+mapfile -t upstream_damon < <(grep -v '^#' "$repo/dev/upstream-damon-paths")
 # Our files: every tracked or untracked-but-not-ignored file below these.
 overlay_roots=(include mm tools Documentation samples)
 

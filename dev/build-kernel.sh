@@ -5,7 +5,9 @@
 # with ccache, under build/<flavour>.
 #
 #   guest: tinyconfig + dev/configs/guest.config
-#   debug: guest + dev/configs/debug.config (KASAN, lockdep, kmemleak, ...)
+#   debug: guest + dev/configs/debug.config (KASAN, lockdep, kmemleak,
+#           UBSAN) with DAMON built as a module (dev/configs/module.config):
+#           one kernel for both the module reloads and the debug runs
 #   module: guest with DAMON built as a loadable module
 #   mainline: the untouched base tarball (build/pristine, the kernel's own
 #           DAMON) + guest.config + dev/configs/mainline.config, for bench/
@@ -22,7 +24,8 @@ configs=$repo/dev/configs
 
 case $flavour in
 guest)  fragments=("$configs/guest.config") ;;
-debug)  fragments=("$configs/guest.config" "$configs/debug.config") ;;
+debug)  fragments=("$configs/guest.config" "$configs/module.config"
+		   "$configs/debug.config") ;;
 module) fragments=("$configs/guest.config" "$configs/module.config") ;;
 mainline)
 	tree=$repo/build/pristine/linux-source-6.12
@@ -61,6 +64,6 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$inputs" ]; th
 	echo "$inputs" > "$stamp"
 fi
 
-# The module flavour is only useful with its modules (damon.ko).
-[ "$flavour" = module ] && set -- modules "$@"
+# The module and debug flavours are only useful with damon.ko.
+case $flavour in module|debug) set -- modules "$@" ;; esac
 "${mk[@]}" -j"$(nproc)" bzImage "$@"

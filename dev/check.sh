@@ -6,9 +6,14 @@
 # Stages, in order: KUnit under UML; the guest kernel; KUnit suites again in
 # the booted guest; our kselftests in the guest; the kernel's own DAMON
 # selftests from the base tarball, unchanged, in the same guest
-# (compatibility, with dev/upstream-selftests.xfail); damo's tests; and
-# DAMON built as a module, loaded and unloaded 100 times.  Prints
-# a table of stage times and ends with "N passed, N failed, N skipped".
+# (compatibility, with dev/upstream-selftests.xfail); damo's tests; and the
+# debug kernel (KASAN, lockdep, kmemleak, UBSAN, panic_on_warn, DAMON as a
+# module): the DAMON suites chosen for it (DEBUG_SUITES below), then
+# damon.ko loaded and unloaded 100 times.  Prints a table of stage times
+# and ends with "N passed, N failed, N skipped".
+#
+# With "debug" (make check-debug), every stage that boots uses the debug
+# kernel, with damon.ko loaded first, and all of our kselftests run there.
 #
 # Usage: dev/check.sh [guest|debug]
 set -uo pipefail
@@ -71,6 +76,24 @@ st_assemble() {
 		tail -1 "$logs/assemble.out" >&2 && echo 1 0 0 || echo 0 1 0
 }
 
+# The patch series (dev/series.py): made, applied with git am onto the
+# base, proven equal to the assembled tree, checkpatch'ed and kernel-doc'ed.
+st_series() {
+	if ! "$repo/dev/series.py" make > "$logs/series.out" 2>&1; then
+		cat "$logs/series.out" >&2
+		echo 0 1 0
+		return
+	fi
+	"$repo/dev/series.py" verify >> "$logs/series.out" 2>&1
+	grep -v '^ok ' "$logs/series.out" >&2
+	tail -1 "$logs/series.out"
+}
+
+# Our Documentation/ pages, built as HTML with Sphinx: no warning.
+st_docs() {
+	"$repo/dev/docs.sh"
+}
+
 st_kunit() {
 	local json=$logs/kunit.json
 	rm -f "$json"
@@ -93,8 +116,14 @@ st_guest_build() {
 		"$repo/dev/build-kernel.sh" "$flavour" && echo 1 0 0 || echo 0 1 0
 }
 
+# The debug flavour builds DAMON as a module: load it before the command.
 guest_run() {
-	"$repo/dev/guest-run.sh" -f "$flavour" "$@"
+	local cmd=${*: -1}
+
+	if [ "$flavour" = debug ]; then
+		cmd="insmod $build/debug/mm/damon/damon.ko && $cmd"
+	fi
+	"$repo/dev/guest-run.sh" -f "$flavour" "${@:1:$#-1}" "$cmd"
 }
 
 st_kunit_guest() {
@@ -161,19 +190,42 @@ st_damo_guest() {
 	python3 "$repo/dev/count.py" ktap "$out"
 }
 
-# DAMON as a module (issue: operations sets): the module flavour of the
-# guest (DAMON=m, kmemleak, lockdep) loads, uses and unloads damon.ko 100
-# times; no leak and no kdamond may be left.
-st_module_build() {
-	quiet "$logs/module-build.out" flock "$lock" \
-		"$repo/dev/build-kernel.sh" module && echo 1 0 0 || echo 0 1 0
+# The debug kernel: KASAN, lockdep, kmemleak, UBSAN and panic_on_warn,
+# with DAMON as a module, so that one kernel serves both the module
+# reloads and the debug runs (dev/DEBUG-CI.md says why).
+st_debug_build() {
+	quiet "$logs/debug-build.out" flock "$lock" \
+		"$repo/dev/build-kernel.sh" debug && echo 1 0 0 || echo 0 1 0
 }
 
+# The DAMON suites that run once on the debug kernel in make check: those
+# that drive the kernel hardest (fuzz, stress, fault injection, hostile
+# record files, rollback, lock stalls), with the fuzz counts cut to fit;
+# make check-debug runs all of them, with full counts.
+DEBUG_SUITES="dbgfs_fuzz.py dbgfs_fault_injection.py dbgfs_record_safety.py
+	dbgfs_rollback.py dbgfs_lock_stalls.py"
+
+st_debug_suites() {
+	local out=$build/share/ksft/ours ko=$build/debug/mm/damon/damon.ko
+
+	ksft_build "$build/linux" "$out" || { echo 0 1 0; return; }
+	kselftest_override_timeout=900 \
+	DAMON_FUZZ_WRITES=100 DAMON_FUZZ_CYCLES=1000 DAMON_FUZZ_RACES=200 \
+		"$repo/dev/guest-run.sh" -f debug -t 1800 -e kselftest_override_timeout \
+		-e DAMON_FUZZ_WRITES -e DAMON_FUZZ_CYCLES -e DAMON_FUZZ_RACES \
+		"insmod $ko && make -s -C $build/linux/tools/testing/selftests TARGETS=damon O=$out TEST_PROGS='$(echo $DEBUG_SUITES)' run_tests; rmmod damon" \
+		> "$logs/debug-suites.tap" 2>&1
+	cat "$logs/debug-suites.tap" >&2
+	python3 "$repo/dev/count.py" ksft "$logs/debug-suites.tap"
+}
+
+# DAMON as a module: the debug kernel loads, uses and unloads damon.ko 100
+# times; no leak and no kdamond may be left.
 st_module_reload() {
 	local out=$logs/module-reload.out
 
-	DAMON_KO=$build/module/mm/damon/damon.ko DAMON_RELOADS=100 \
-		"$repo/dev/guest-run.sh" -f module -t 1200 -e DAMON_KO -e DAMON_RELOADS \
+	DAMON_KO=$build/debug/mm/damon/damon.ko DAMON_RELOADS=100 \
+		"$repo/dev/guest-run.sh" -f debug -t 1500 -e DAMON_KO -e DAMON_RELOADS \
 		"$repo/tools/testing/selftests/damon/module_reload.sh" > "$out" 2>&1
 	case $? in
 	0) tail -3 "$out" >&2; echo 1 0 0 ;;
@@ -187,6 +239,8 @@ export kselftest_override_timeout=${kselftest_override_timeout:-120}
 stage deps st_deps
 stage layers st_layers
 stage assemble st_assemble
+stage series st_series
+stage docs st_docs
 stage kunit st_kunit
 stage "$flavour-build" st_guest_build
 guest_ok=$last_fail
@@ -200,8 +254,13 @@ if [ "$guest_ok" -eq 0 ]; then
 	stage damo-in-guest st_damo_guest
 fi
 if [ "$flavour" = guest ]; then
-	stage module-build st_module_build
-	[ "$last_fail" -eq 0 ] && stage module-reload st_module_reload
+	stage debug-build st_debug_build
+	if [ "$last_fail" -eq 0 ]; then
+		stage debug-suites st_debug_suites
+		stage module-reload st_module_reload
+	fi
+else
+	[ "$guest_ok" -eq 0 ] && stage module-reload st_module_reload
 fi
 
 echo

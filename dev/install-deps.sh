@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install, from Debian's packages, what building, booting and testing our
-# kernel needs.  Does nothing when everything is there already.
+# kernel needs.  Does nothing when everything is there already.  With
+# "cross", also the cross compilers of make cross (dev/cross-build.sh).
 set -euo pipefail
 
 pkgs=(linux-source-6.12 qemu-system-x86 qemu-utils flex bison bc libelf-dev
       libssl-dev ccache make gcc python3 rsync cpio kmod gnuplot-nox
-      xz-utils patch util-linux coreutils procps)
+      xz-utils patch util-linux coreutils procps git sparse python3-ply
+      python3-git python3-sphinx)
+[ "${1:-}" = cross ] && pkgs+=(gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

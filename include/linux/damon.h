@@ -440,7 +440,9 @@ struct damos {
 /**
  * struct damos_walk_control - A request to see the regions schemes try.
  * @walk_fn:	Called by the kdamond for every region a scheme tries
- *		during the walk, before the action is applied, with @data.
+ *		during the walk, before the action is applied, with @data and
+ *		the access frequency the scheme saw in the region (see
+ *		&damos_pattern->nr_accesses).
  * @data:	For @walk_fn.
  *
  * See damos_walk().
@@ -448,7 +450,7 @@ struct damos {
 struct damos_walk_control {
 	void (*walk_fn)(void *data, struct damon_ctx *ctx,
 			struct damon_target *t, struct damon_region *r,
-			struct damos *s);
+			struct damos *s, unsigned long nr_accesses);
 	void *data;
 /* private: */
 	struct completion done;
@@ -553,6 +555,14 @@ struct damon_callback {
 	int (*after_aggregation)(struct damon_ctx *ctx);
 	void (*before_terminate)(struct damon_ctx *ctx);
 };
+
+/*
+ * The most regions a context may be given (max_nr_regions).  Regions cost
+ * about 64 bytes each, and a large enough range is split into
+ * max_nr_regions of them: without a bound, one write of a huge number
+ * could have a kdamond allocate the whole memory.
+ */
+#define DAMON_MAX_NR_REGIONS_LIMIT	(1024UL * 1024)
 
 /**
  * struct damon_attrs - The monitoring attributes of a context.

@@ -26,6 +26,8 @@ int damon_attrs_validate(const struct damon_attrs *attrs)
 		return -EINVAL;
 	if (attrs->max_nr_regions < attrs->min_nr_regions)
 		return -EINVAL;
+	if (attrs->max_nr_regions > DAMON_MAX_NR_REGIONS_LIMIT)
+		return -EINVAL;
 	return 0;
 }
 
@@ -71,7 +73,8 @@ unsigned long damon_update_samples(const struct damon_attrs *attrs)
  *
  * All intervals must be non-zero, the aggregation interval at least the
  * sampling interval, @attrs->min_nr_regions at least 3 and
- * @attrs->max_nr_regions at least @attrs->min_nr_regions.  Times are
+ * @attrs->max_nr_regions at least @attrs->min_nr_regions and at most
+ * DAMON_MAX_NR_REGIONS_LIMIT.  Times are
  * counted in sampling intervals: an aggregation interval lasts
  * aggr_interval / sample_interval of them, an operations update interval
  * ops_update_interval / sample_interval, rounded down but at least one.

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 
 #include "core_internal.h"
+#include "schemes.h"
 
 /**
  * struct damon_commit_plan - What damon_commit_ctx() prepared.
@@ -24,8 +25,7 @@
  * @nr_src:	How many @src holds.
  * @reshaped:	For each target that both have and that stays, a target
  *		holding its new regions, or NULL if its regions stay.
- *
- * A later DAMOS step adds the schemes to commit here.
+ * @schemes:	Checked copies of the schemes of the source.
  */
 struct damon_commit_plan {
 	struct damon_target **dst;
@@ -33,6 +33,7 @@ struct damon_commit_plan {
 	struct damon_target **src;
 	unsigned int nr_src;
 	struct damon_target **reshaped;
+	struct list_head schemes;
 };
 
 static unsigned int damon_commit_nr_targets(struct damon_ctx *ctx)
@@ -143,6 +144,7 @@ static void damon_commit_free_plan(struct damon_commit_plan *plan)
 	kfree(plan->reshaped);
 	kfree(plan->src);
 	kfree(plan->dst);
+	damos_commit_abort(&plan->schemes);
 }
 
 /* Check the new settings and allocate all that applying them needs. */
@@ -178,7 +180,8 @@ static int damon_commit_prepare(struct damon_commit_plan *plan,
 			return PTR_ERR(t);
 		plan->reshaped[i] = t;
 	}
-	return 0;
+	/* What runs is @src's operations set (the same, if running). */
+	return damos_commit_prepare(src, &src->ops, &plan->schemes);
 }
 
 /*
@@ -280,22 +283,29 @@ static void damon_commit_targets(struct damon_commit_plan *plan,
  *   target without regions gets them from its operations set's next
  *   update).  Targets past the end of @src are removed; those past the end
  *   of @dst are added.
+ * - Schemes are matched by position too: each scheme of @dst takes the
+ *   settings of the one of @src at its position, keeping its statistics
+ *   and quota state; extra schemes of @src are added, those past its end
+ *   removed.  They are checked against the operations set, as
+ *   damon_add_scheme() does.
  * - Callbacks and the operations set's private data of @dst stay.
  *
  * A running @dst then splits regions that the new attributes find too
- * large, as it does when it starts.  The schemes of DAMOS join this
- * commit when they exist.
+ * large, as it does when it starts.
  *
  * @src gives some of its targets away and gets removed ones of @dst in
  * exchange; its owner can only destroy it afterwards, on success or not.
  *
  * Return: 0 on success; -EINVAL if the attributes of @src are invalid or
  * a target of @src has regions that are empty, unsorted or overlapping;
- * -EBUSY for a change of the operations set of a running @dst; -ENOMEM.
+ * -EBUSY for a change of the operations set of a running @dst; the error
+ * of damos_validate() for a scheme of @src; -ENOMEM.
  */
 int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src)
 {
-	struct damon_commit_plan plan = {};
+	struct damon_commit_plan plan = {
+		.schemes = LIST_HEAD_INIT(plan.schemes),
+	};
 	bool running = damon_is_running(dst);
 	int err;
 
@@ -311,6 +321,7 @@ int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src)
 	if (!running)
 		dst->ops = src->ops;
 	damon_commit_targets(&plan, dst);
+	damos_commit_apply(dst, &plan.schemes);
 	if (running)
 		damon_initial_split(dst);
 out:

@@ -77,7 +77,7 @@ bool damon_calls_pending(struct damon_ctx *ctx);
 void damon_calls_run(struct damon_ctx *ctx);
 void damon_calls_cancel(struct damon_ctx *ctx);
 
-/* Regions: building blocks of the adaptive algorithms (region.c). */
+/* Regions: building blocks of everything above them (region.c). */
 void damon_insert_region_after(struct damon_region *r,
 			       struct damon_region *prev,
 			       struct damon_target *t);
@@ -88,11 +88,11 @@ int damon_split_region_evenly(struct damon_target *t, struct damon_region *r,
 			      unsigned int nr_pieces);
 void damon_merge_two_regions(struct damon_target *t, struct damon_region *l,
 			     struct damon_region *r);
+
+/* The adaptive regions adjustment (regions.c). */
 void damon_merge_regions_of(struct damon_target *t, unsigned int thres,
 			    unsigned long sz_limit);
 void damon_update_age(struct damon_region *r, unsigned int thres);
-
-/* The adaptive regions adjustment of a whole context (regions.c). */
 unsigned long damon_ctx_nr_regions(struct damon_ctx *ctx);
 unsigned long damon_ctx_sz_monitored(struct damon_ctx *ctx);
 unsigned long damon_merge_sz_limit(struct damon_ctx *ctx);
@@ -108,10 +108,9 @@ void damon_adapt_regions(struct damon_ctx *ctx);
 void damon_unregister_ops(enum damon_ops_id id);
 
 /*
- * The parts of the damon module.  A composite module has one module_init,
- * so the core's init function calls these in order, and its exit function
- * calls the exit functions in reverse.  A part that is configured out gets
- * a no-op stub.
+ * The parts of the damon module that need bringing up and down, by the
+ * module's entry points (init.c).  A part that is configured out gets
+ * no-op stubs.
  */
 #ifdef CONFIG_DAMON_VADDR
 int damon_vaddr_init(void);

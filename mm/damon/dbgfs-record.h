@@ -18,6 +18,7 @@ struct file;
  * @path:	The record file's path, for messages.
  * @file:	The open record file while recording, else NULL.
  * @pos:	Where the next write to @file goes.
+ * @whole:	Where the last whole snapshot on @file ends.
  * @buf:	Bytes not yet written to @file.
  * @len:	How many bytes of @buf are used.
  * @err:	The first error writing @file met; recording stops there.
@@ -30,6 +31,7 @@ struct damon_dbgfs_record {
 	const char *path;
 	struct file *file;
 	loff_t pos;
+	loff_t whole;
 	char *buf;
 	size_t len;
 	int err;
@@ -37,6 +39,9 @@ struct damon_dbgfs_record {
 
 int damon_dbgfs_record_open(struct damon_dbgfs_record *rec,
 			    unsigned long buf_size, const char *path);
+bool damon_dbgfs_record_same_file(const struct damon_dbgfs_record *a,
+				  const struct damon_dbgfs_record *b);
+void damon_dbgfs_record_begin(struct damon_dbgfs_record *rec);
 void damon_dbgfs_record_snapshot(struct damon_dbgfs_record *rec,
 				 struct damon_ctx *ctx);
 void damon_dbgfs_record_close(struct damon_dbgfs_record *rec);

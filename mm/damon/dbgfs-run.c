@@ -42,6 +42,14 @@ static int dbgfs_after_aggregation(struct damon_ctx *ctx)
 	return 0;
 }
 
+static int dbgfs_before_start(struct damon_ctx *ctx)
+{
+	struct damon_dbgfs_ctx *dctx = ctx->callback.private;
+
+	damon_dbgfs_record_begin(&dctx->rec);
+	return 0;
+}
+
 static void dbgfs_before_terminate(struct damon_ctx *ctx)
 {
 	struct damon_dbgfs_ctx *dctx = ctx->callback.private;
@@ -118,9 +126,28 @@ static int dbgfs_build_ctx(struct damon_dbgfs_ctx *dctx)
 	}
 	ctx->callback = (struct damon_callback) {
 		.private = dctx,
+		.before_start = dbgfs_before_start,
 		.after_aggregation = dbgfs_after_aggregation,
 		.before_terminate = dbgfs_before_terminate,
 	};
+	return 0;
+}
+
+/*
+ * Refuse a record file that a context before @dctx in @ctxs writes too,
+ * under whatever name: their snapshots would interleave.
+ */
+static int dbgfs_record_shared(struct list_head *ctxs,
+			       struct damon_dbgfs_ctx *dctx)
+{
+	struct damon_dbgfs_ctx *other;
+
+	list_for_each_entry(other, ctxs, list) {
+		if (other == dctx)
+			break;
+		if (damon_dbgfs_record_same_file(&other->rec, &dctx->rec))
+			return -EINVAL;
+	}
 	return 0;
 }
 
@@ -130,10 +157,13 @@ static int dbgfs_build_ctx(struct damon_dbgfs_ctx *dctx)
  *
  * Each context must have a target, and a physical address space target
  * needs initial regions.  The record files are opened here, by the task
- * that turns monitoring on, so that the errors of opening reach it.
+ * that turns monitoring on, so that the errors of opening reach it; their
+ * kdamonds truncate them once running, so that a failed start leaves the
+ * previous records alone.
  *
- * Return: 0, -EINVAL for a context that cannot run, the error of opening
- * a record file, or that of damon_start().  On error nothing runs.
+ * Return: 0, -EINVAL for a context that cannot run or two contexts that
+ * record to the same file, the error of opening a record file, or that of
+ * damon_start().  On error nothing runs.
  */
 int damon_dbgfs_start(struct list_head *ctxs)
 {
@@ -156,6 +186,9 @@ int damon_dbgfs_start(struct list_head *ctxs)
 	list_for_each_entry(dctx, ctxs, list) {
 		err = damon_dbgfs_record_open(&dctx->rec, dctx->set.rec_size,
 					      dctx->set.rec_path);
+		if (err)
+			goto close;
+		err = dbgfs_record_shared(ctxs, dctx);
 		if (err)
 			goto close;
 	}

@@ -48,6 +48,18 @@ struct damon_dbgfs_settings {
 	unsigned int nr_schemes;
 };
 
+/*
+ * The parts of &struct damon_dbgfs_settings that the settings files write.
+ * Writing the targets also clears the initial regions, which name them.
+ */
+enum damon_dbgfs_part {
+	DAMON_DBGFS_ATTRS,
+	DAMON_DBGFS_TARGETS,
+	DAMON_DBGFS_REGIONS,
+	DAMON_DBGFS_RECORD,
+	NR_DAMON_DBGFS_PARTS,
+};
+
 /**
  * struct damon_dbgfs_ctx - A monitoring context of the debugfs interface.
  * @list:	Link in the interface's list of contexts.
@@ -56,6 +68,9 @@ struct damon_dbgfs_settings {
  * @ctx:	The DAMON context.
  * @dead:	Being removed: file operations that reach it now fail.
  * @set:	The settings, as the user wrote them.
+ * @gen:	For each part of @set, how many values changed it so far; a
+ *		value that fails undoes its earlier pieces only if no other
+ *		write changed that part since.
  * @rec:	The record while monitoring records.
  *
  * @ctx gets its targets and regions from @set only when monitoring starts.
@@ -69,6 +84,7 @@ struct damon_dbgfs_ctx {
 	struct damon_ctx *ctx;
 	bool dead;
 	struct damon_dbgfs_settings set;
+	unsigned long gen[NR_DAMON_DBGFS_PARTS];
 	struct damon_dbgfs_record rec;
 };
 

@@ -16,16 +16,22 @@
  * value, the common case, is simply applied.  If a piece makes the value
  * fail, the settings go back to what they were before its first piece, and
  * the open file refuses all further writes: the rest of a refused value
- * must not be taken as a value of its own.  A write that does not continue
- * where the previous one on that open file ended (other than a new start
- * at offset 0) is refused.
+ * must not be taken as a value of its own.  Only the part of the settings
+ * that the file writes goes back, and only if no other write changed that
+ * part since; a value's pieces are undone also when monitoring started
+ * between them.  A write that does not continue where the previous one on
+ * that open file ended (other than a new start at offset 0) is refused.
  *
  * Locking: dbgfs_lock protects the list of contexts, their settings and
- * the open files' pending text, and is held while starting and stopping.
- * The kdamonds' callbacks never take it.  File operations take it
- * interruptibly.  Removing a context's directory waits for the file
- * operations under way in it, which may wait for dbgfs_lock, so contexts
- * are removed from the list under the lock but their directories after it.
+ * the open files' pending text, and is held while starting.  It is never
+ * held while waiting for user memory or for a kdamond: what is written is
+ * copied in before it is taken, and "off" waits for the kdamonds (which
+ * may be writing a record to a slow file system) after dropping it, with
+ * dbgfs_stopping keeping the contexts busy meanwhile.  The kdamonds'
+ * callbacks never take it.  File operations take it interruptibly.
+ * Removing a context's directory waits for the file operations under way
+ * in it, which may wait for dbgfs_lock, so contexts are removed from the
+ * list under the lock but their directories after it.
  */
 
 #define pr_fmt(fmt) "damon-dbgfs: " fmt
@@ -58,6 +64,8 @@ static DEFINE_MUTEX(dbgfs_lock);
 static LIST_HEAD(dbgfs_ctxs);	/* the default context comes first */
 static LIST_HEAD(dbgfs_dying);	/* removed, directory not yet gone */
 static struct dentry *dbgfs_root;
+/* How many "off" writers wait for kdamonds without holding dbgfs_lock. */
+static unsigned int dbgfs_stopping;
 
 /* Names in the root directory that a context may not take. */
 static const char * const dbgfs_root_names[] = {
@@ -194,20 +202,22 @@ static void dbgfs_reap(void)
 }
 
 /*
- * Take dbgfs_lock for an operation on @dctx.  With @idle, also make sure
- * that no context runs, as every change of settings requires.
+ * Whether a context runs, or is being stopped.  Settings, and the list of
+ * contexts, change only when not.  Called with dbgfs_lock held.
  */
-static int dbgfs_lock_ctx(struct damon_dbgfs_ctx *dctx, bool idle)
+static bool dbgfs_busy(void)
+{
+	return dbgfs_stopping || damon_dbgfs_running(&dbgfs_ctxs);
+}
+
+/* Take dbgfs_lock for an operation on @dctx. */
+static int dbgfs_lock_ctx(struct damon_dbgfs_ctx *dctx)
 {
 	if (mutex_lock_interruptible(&dbgfs_lock))
 		return -EINTR;
 	if (dctx->dead) {
 		mutex_unlock(&dbgfs_lock);
 		return -ENODEV;
-	}
-	if (idle && damon_dbgfs_running(&dbgfs_ctxs)) {
-		mutex_unlock(&dbgfs_lock);
-		return -EBUSY;
 	}
 	return 0;
 }
@@ -220,7 +230,11 @@ static int dbgfs_lock_ctx(struct damon_dbgfs_ctx *dctx, bool idle)
  * @text:	What was written through this open file so far and applied.
  * @len:	The length of @text.
  * @failed:	A write failed; later writes are refused.
+ * @undo:	A piece failed before the lock could be taken: undo the
+ *		value's earlier pieces when the file is closed.
  * @saved:	Whether @before holds anything.
+ * @part:	The part of the settings that @before is for.
+ * @gen:	&damon_dbgfs_ctx->gen of @part after the last piece applied.
  * @before:	The settings from before the first piece of @text, to go
  *		back to if a later piece makes the value fail.
  */
@@ -229,7 +243,10 @@ struct dbgfs_file {
 	char *text;
 	size_t len;
 	bool failed;
+	bool undo;
 	bool saved;
+	enum damon_dbgfs_part part;
+	unsigned long gen;
 	struct damon_dbgfs_settings before;
 };
 
@@ -244,10 +261,19 @@ static int dbgfs_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static void dbgfs_rollback(struct dbgfs_file *f);
+
 static int dbgfs_release(struct inode *inode, struct file *file)
 {
 	struct dbgfs_file *f = file->private_data;
 
+	/* A value that failed without the lock (interrupted) goes back now. */
+	if (f->undo) {
+		mutex_lock(&dbgfs_lock);
+		if (!f->dctx->dead)
+			dbgfs_rollback(f);
+		mutex_unlock(&dbgfs_lock);
+	}
 	dbgfs_settings_free(&f->before);
 	kvfree(f->text);
 	kfree(f);
@@ -259,19 +285,35 @@ static struct damon_dbgfs_ctx *dbgfs_file_ctx(struct file *file)
 	return ((struct dbgfs_file *)file->private_data)->dctx;
 }
 
+/* What monitor_on's apply returns when the contexts must be stopped. */
+#define DBGFS_STOP_UNLOCKED	1
+
 /**
  * struct dbgfs_writer - How a file takes what is written to it.
  * @max:	The longest value it takes.
  * @idle:	Whether writes need monitoring to be off.
- * @settings:	Whether @apply changes only &damon_dbgfs_ctx->set.
+ * @settings:	Whether @apply changes only the @part of
+ *		&damon_dbgfs_ctx->set.
+ * @part:	The part of the settings that @apply changes.
  * @apply:	Parses a value and applies it, or fails changing nothing.
  */
 struct dbgfs_writer {
 	size_t max;
 	bool idle;
 	bool settings;
+	enum damon_dbgfs_part part;
 	int (*apply)(struct damon_dbgfs_ctx *dctx, char *buf);
 };
+
+/* Count a change of @part of @dctx's settings. */
+static void dbgfs_changed(struct damon_dbgfs_ctx *dctx,
+			  enum damon_dbgfs_part part)
+{
+	dctx->gen[part]++;
+	/* New targets clear the initial regions. */
+	if (part == DAMON_DBGFS_TARGETS)
+		dctx->gen[DAMON_DBGFS_REGIONS]++;
+}
 
 /*
  * Apply the value @text, the text written through @f so far, of which
@@ -295,6 +337,7 @@ static int dbgfs_apply(struct dbgfs_file *f, const struct dbgfs_writer *w,
 		if (err)
 			return err;
 		f->saved = true;
+		f->part = w->part;
 	}
 	work = kvmalloc(len + 1, GFP_KERNEL);
 	if (!work)
@@ -303,53 +346,108 @@ static int dbgfs_apply(struct dbgfs_file *f, const struct dbgfs_writer *w,
 	memcpy(work, text, len + 1);
 	err = w->apply(f->dctx, work);
 	kvfree(work);
+	if (!err && w->settings) {
+		dbgfs_changed(f->dctx, w->part);
+		f->gen = f->dctx->gen[w->part];
+	}
 	return err;
 }
 
+/* Exchange @part of two settings. */
+static void dbgfs_settings_swap_part(struct damon_dbgfs_settings *a,
+				     struct damon_dbgfs_settings *b,
+				     enum damon_dbgfs_part part)
+{
+	switch (part) {
+	case DAMON_DBGFS_ATTRS:
+		swap(a->attrs, b->attrs);
+		break;
+	case DAMON_DBGFS_TARGETS:
+		swap(a->paddr, b->paddr);
+		swap(a->nr_targets, b->nr_targets);
+		swap(a->ids, b->ids);
+		swap(a->pids, b->pids);
+		fallthrough;	/* the regions named the targets */
+	case DAMON_DBGFS_REGIONS:
+		swap(a->regions, b->regions);
+		swap(a->nr_regions, b->nr_regions);
+		break;
+	case DAMON_DBGFS_RECORD:
+		swap(a->rec_size, b->rec_size);
+		swap(a->rec_path, b->rec_path);
+		break;
+	default:
+		break;
+	}
+}
+
 /*
- * A value failed: if earlier pieces of it were applied, go back to the
- * settings from before them.  Called with dbgfs_lock held, while no
- * context runs.
+ * A value failed: if earlier pieces of it were applied, put the part of
+ * the settings it writes back to what it was before them, unless another
+ * write changed that part since, which then stands.  Monitoring may have
+ * started in between: the settings are not what the kdamonds use, and
+ * the next start uses them as they read.  Called with dbgfs_lock held.
  */
 static void dbgfs_rollback(struct dbgfs_file *f)
 {
-	struct damon_dbgfs_settings *set = &f->dctx->set;
+	struct damon_dbgfs_ctx *dctx = f->dctx;
 
 	if (!f->saved || !f->len)
 		return;
-	dbgfs_settings_free(set);
-	*set = f->before;
-	memset(&f->before, 0, sizeof(f->before));
+	if (dctx->gen[f->part] == f->gen) {
+		dbgfs_settings_swap_part(&dctx->set, &f->before, f->part);
+		dbgfs_changed(dctx, f->part);
+	}
+	dbgfs_settings_free(&f->before);
 	f->saved = false;
+}
+
+/* Stop the contexts without dbgfs_lock; see dbgfs_monitor_on_apply(). */
+static void dbgfs_stop_unlocked(void)
+{
+	damon_dbgfs_stop(&dbgfs_ctxs);
+	mutex_lock(&dbgfs_lock);
+	dbgfs_stopping--;
+	mutex_unlock(&dbgfs_lock);
 }
 
 /*
  * The write path of every file.  Builds the value written through this
  * open file so far plus @ubuf and has it applied.  Values longer than the
- * file's maximum are refused before anything is allocated.  Writes to
- * settings are refused while monitoring is on.
+ * file's maximum are refused before anything is allocated, and the piece
+ * is copied in before dbgfs_lock is taken.  Writes to settings are
+ * refused while monitoring is on.
  */
 static ssize_t dbgfs_write(struct file *file, const char __user *ubuf,
 			   size_t count, loff_t *ppos,
 			   const struct dbgfs_writer *w)
 {
 	struct dbgfs_file *f = file->private_data;
-	char *text = NULL;
+	char *piece = NULL, *text = NULL;
+	bool stop = false;
 	size_t prefix;
 	int err;
 
-	if (count > w->max) {
-		WRITE_ONCE(f->failed, true);
-		return -EINVAL;
-	}
-	err = dbgfs_lock_ctx(f->dctx, w->idle);
-	if (err) {
-		WRITE_ONCE(f->failed, true);
-		return err;
-	}
+	err = -EINVAL;
+	if (count > w->max)
+		goto fail_unlocked;
+	err = -ENOMEM;
+	piece = kvmalloc(count + 1, GFP_KERNEL);
+	if (!piece)
+		goto fail_unlocked;
+	err = -EFAULT;
+	if (copy_from_user(piece, ubuf, count))
+		goto fail_unlocked;
+	err = dbgfs_lock_ctx(f->dctx);
+	if (err)
+		goto fail_unlocked;
 	err = -EINVAL;
 	if (f->failed)
 		goto unlock;
+	err = -EBUSY;
+	if (w->idle && dbgfs_busy())
+		goto fail;
+	err = -EINVAL;
 	if (*ppos == 0)
 		prefix = 0;
 	else if (*ppos == f->len && f->text)
@@ -364,11 +462,13 @@ static ssize_t dbgfs_write(struct file *file, const char __user *ubuf,
 		goto fail;
 	if (prefix)
 		memcpy(text, f->text, prefix);
-	err = -EFAULT;
-	if (copy_from_user(text + prefix, ubuf, count))
-		goto fail;
+	memcpy(text + prefix, piece, count);
 	text[prefix + count] = '\0';
 	err = dbgfs_apply(f, w, text, prefix, prefix + count);
+	if (err == DBGFS_STOP_UNLOCKED) {
+		stop = true;
+		err = 0;
+	}
 	if (err)
 		goto fail;
 	swap(f->text, text);
@@ -377,11 +477,36 @@ static ssize_t dbgfs_write(struct file *file, const char __user *ubuf,
 	goto unlock;
 fail:
 	f->failed = true;
-	dbgfs_rollback(f);
+	/* A new value (at offset 0) leaves the last complete one alone. */
+	if (*ppos)
+		dbgfs_rollback(f);
 unlock:
 	mutex_unlock(&dbgfs_lock);
+	if (stop)
+		dbgfs_stop_unlocked();
+	kvfree(piece);
 	kvfree(text);
 	return err ? err : count;
+fail_unlocked:
+	/*
+	 * Refused before the lock was taken; earlier pieces go back here if
+	 * the lock can be had, else when the file is closed.
+	 */
+	kvfree(piece);
+	if (err == -ENODEV)
+		return err;
+	if (err == -EINTR || mutex_lock_killable(&dbgfs_lock)) {
+		WRITE_ONCE(f->failed, true);
+		WRITE_ONCE(f->undo, !!*ppos);
+		return err;
+	}
+	if (!f->dctx->dead) {
+		f->failed = true;
+		if (*ppos)
+			dbgfs_rollback(f);
+	}
+	mutex_unlock(&dbgfs_lock);
+	return err;
 }
 
 /*
@@ -402,7 +527,7 @@ static ssize_t dbgfs_read(struct file *file, char __user *ubuf, size_t count,
 	char *buf;
 	int err;
 
-	err = dbgfs_lock_ctx(dctx, false);
+	err = dbgfs_lock_ctx(dctx);
 	if (err)
 		return err;
 	sz = size(dctx);
@@ -453,6 +578,7 @@ static const struct dbgfs_writer dbgfs_attrs_writer = {
 	.max = DAMON_DBGFS_SMALL_INPUT_MAX,
 	.idle = true,
 	.settings = true,
+	.part = DAMON_DBGFS_ATTRS,
 	.apply = dbgfs_attrs_apply,
 };
 
@@ -552,6 +678,7 @@ static const struct dbgfs_writer dbgfs_targets_writer = {
 	.max = DAMON_DBGFS_LIST_INPUT_MAX,
 	.idle = true,
 	.settings = true,
+	.part = DAMON_DBGFS_TARGETS,
 	.apply = dbgfs_targets_apply,
 };
 
@@ -604,6 +731,7 @@ static const struct dbgfs_writer dbgfs_regions_writer = {
 	.max = DAMON_DBGFS_LIST_INPUT_MAX,
 	.idle = true,
 	.settings = true,
+	.part = DAMON_DBGFS_REGIONS,
 	.apply = dbgfs_regions_apply,
 };
 
@@ -661,6 +789,7 @@ static const struct dbgfs_writer dbgfs_record_writer = {
 	.max = DAMON_DBGFS_RECORD_INPUT_MAX,
 	.idle = true,
 	.settings = true,
+	.part = DAMON_DBGFS_RECORD,
 	.apply = dbgfs_record_apply,
 };
 
@@ -760,7 +889,12 @@ static size_t dbgfs_monitor_on_format(struct damon_dbgfs_ctx *dctx,
 			 damon_dbgfs_running(&dbgfs_ctxs) ? "on" : "off");
 }
 
-/* "on" starts all contexts, "off" stops those that run, if any. */
+/*
+ * "on" starts all contexts, "off" stops those that run, if any.  A kdamond
+ * may take long to stop (writing its record to a slow or frozen file
+ * system), so "off" only marks the stop under way here and the writer
+ * waits for the kdamonds after dropping dbgfs_lock.
+ */
 static int dbgfs_monitor_on_apply(struct damon_dbgfs_ctx *dctx, char *buf)
 {
 	bool on;
@@ -770,10 +904,10 @@ static int dbgfs_monitor_on_apply(struct damon_dbgfs_ctx *dctx, char *buf)
 	if (err)
 		return err;
 	if (!on) {
-		damon_dbgfs_stop(&dbgfs_ctxs);
-		return 0;
+		dbgfs_stopping++;
+		return DBGFS_STOP_UNLOCKED;
 	}
-	if (damon_dbgfs_running(&dbgfs_ctxs))
+	if (dbgfs_busy())
 		return -EBUSY;
 	return damon_dbgfs_start(&dbgfs_ctxs);
 }

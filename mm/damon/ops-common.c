@@ -18,14 +18,16 @@
  * - A CPU sets an Accessed bit only when it loads a translation into its
  *   TLB.  While the translation stays cached, accesses leave the cleared bit
  *   alone, and a busy page looks idle.  x86 does not flush when clearing the
- *   bit (see ptep_clear_flush_young() there), so translations whose bit we
- *   clear are queued in a &struct damon_tlb_batch and flushed once per
- *   sampling interval, per address space.  A bit that was already clear
- *   needs no flush: as we flush after every clearing of ours, no
- *   translation of that page can be cached unless someone else cleared the
- *   bit without flushing.
+ *   bit (see ptep_clear_flush_young() there), so the translations of the
+ *   sampled pages are queued in a &struct damon_tlb_batch and flushed once
+ *   per sampling interval, per address space.  That includes pages whose
+ *   bit was clear already: reclaim, MGLRU's page table walks and idle page
+ *   tracking clear bits without flushing, and a page used all along would
+ *   otherwise look idle for as long as its translation stays cached.
  */
 
+#include <linux/hugetlb.h>
+#include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
@@ -152,10 +154,10 @@ bool damon_ptep_mkold(pte_t *pte, struct vm_area_struct *vma,
 	bool young = false;
 
 	addr &= PAGE_MASK;
-	if (ptep_test_and_clear_young(vma, addr, pte)) {
-		damon_tlb_batch_add(batch, vma->vm_mm, addr, PAGE_SHIFT);
+	if (ptep_test_and_clear_young(vma, addr, pte))
 		young = true;
-	}
+	/* Even if clear: others clear bits without flushing. */
+	damon_tlb_batch_add(batch, vma->vm_mm, addr, PAGE_SHIFT);
 	if (damon_mmu_notifier_clear_young(vma->vm_mm, addr, addr + PAGE_SIZE))
 		young = true;
 	return young;
@@ -194,10 +196,10 @@ bool damon_pmdp_mkold(pmd_t *pmd, struct vm_area_struct *vma,
 	bool young = false;
 
 	addr &= PMD_MASK;
-	if (pmdp_test_and_clear_young(vma, addr, pmd)) {
-		damon_tlb_batch_add(batch, vma->vm_mm, addr, PMD_SHIFT);
+	if (pmdp_test_and_clear_young(vma, addr, pmd))
 		young = true;
-	}
+	/* Even if clear: others clear bits without flushing. */
+	damon_tlb_batch_add(batch, vma->vm_mm, addr, PMD_SHIFT);
 	if (damon_mmu_notifier_clear_young(vma->vm_mm, addr, addr + PMD_SIZE))
 		young = true;
 	return young;
@@ -220,6 +222,64 @@ bool damon_pmdp_young(pmd_t *pmd, struct vm_area_struct *vma,
 		mmu_notifier_test_young(vma->vm_mm, addr);
 }
 #endif	/* CONFIG_TRANSPARENT_HUGEPAGE */
+
+#ifdef CONFIG_HUGETLB_PAGE
+/**
+ * damon_hugetlb_mkold() - Clear the Accessed bit of a hugetlb entry.
+ * @pte:	The hugetlb entry, with its lock held.
+ * @vma:	The VMA mapping @addr.
+ * @addr:	The start of the hugetlb page in @vma.
+ * @size:	The size of the hugetlb page.
+ * @batch:	Where to queue the TLB flush that the clearing needs.
+ *
+ * hugetlb entries have no atomic test-and-clear of the Accessed bit, so the
+ * entry is rewritten old under its lock.  Only the MMU can change it
+ * meanwhile, by setting the Dirty bit, which hugetlb pages, never written
+ * back, do not need.
+ *
+ * Return: true if the bit, or one of a secondary MMU, was set.
+ */
+bool damon_hugetlb_mkold(pte_t *pte, struct vm_area_struct *vma,
+			 unsigned long addr, unsigned long size,
+			 struct damon_tlb_batch *batch)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t entry = huge_ptep_get(mm, addr, pte);
+	bool young = false;
+
+	if (!pte_present(entry))
+		return false;
+	if (pte_young(entry)) {
+		set_huge_pte_at(mm, addr, pte, pte_mkold(entry), size);
+		young = true;
+	}
+	damon_tlb_batch_add(batch, mm, addr, ilog2(size));
+	if (damon_mmu_notifier_clear_young(mm, addr, addr + size))
+		young = true;
+	return young;
+}
+
+/**
+ * damon_hugetlb_young() - Whether a hugetlb page was accessed.
+ * @pte:	The hugetlb entry, with its lock held.
+ * @vma:	The VMA mapping @addr.
+ * @addr:	The start of the hugetlb page in @vma.
+ * @size:	The size of the hugetlb page.
+ *
+ * Return: true if the Accessed bit of the entry, or of a secondary MMU's
+ * mapping of the page, is set.
+ */
+bool damon_hugetlb_young(pte_t *pte, struct vm_area_struct *vma,
+			 unsigned long addr, unsigned long size)
+{
+	pte_t entry = huge_ptep_get(vma->vm_mm, addr, pte);
+
+	if (!pte_present(entry))
+		return false;
+	return pte_young(entry) ||
+		mmu_notifier_test_young(vma->vm_mm, addr);
+}
+#endif	/* CONFIG_HUGETLB_PAGE */
 
 /*
  * The flushes one address space needs: up to DAMON_TLB_RANGES translations,

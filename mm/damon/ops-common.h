@@ -44,6 +44,14 @@ static inline bool damon_pmdp_young(pmd_t *pmd, struct vm_area_struct *vma,
 }
 #endif
 
+#ifdef CONFIG_HUGETLB_PAGE
+bool damon_hugetlb_mkold(pte_t *pte, struct vm_area_struct *vma,
+			 unsigned long addr, unsigned long size,
+			 struct damon_tlb_batch *batch);
+bool damon_hugetlb_young(pte_t *pte, struct vm_area_struct *vma,
+			 unsigned long addr, unsigned long size);
+#endif
+
 struct damon_tlb_batch *damon_tlb_batch_alloc(void);
 void damon_tlb_batch_free(struct damon_tlb_batch *batch);
 void damon_tlb_batch_add(struct damon_tlb_batch *batch, struct mm_struct *mm,

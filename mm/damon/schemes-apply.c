@@ -152,7 +152,7 @@ static bool damos_try_region(struct damos_pass *p, struct damon_target *t,
 	damos_count(&s->stat.nr_tried, 1);
 	damos_count(&s->stat.sz_tried, sz);
 	if (p->walk)
-		p->walk->walk_fn(p->walk->data, ctx, t, r, s);
+		p->walk->walk_fn(p->walk->data, ctx, t, r, s, nr_accesses);
 	trace_damos_before_apply(0, p->sidx, tidx, r,
 				 min_t(unsigned long, nr_accesses, UINT_MAX),
 				 t->nr_regions);

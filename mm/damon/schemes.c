@@ -476,12 +476,75 @@ static void damos_inherit(struct damos *new, struct damos *old)
 	damos_inherit_goals(new, old);
 }
 
-static void damos_free_list(struct list_head *list)
+/**
+ * damos_commit_abort() - Free what damos_commit_prepare() prepared.
+ * @fresh:	The list of copies; left empty.
+ */
+void damos_commit_abort(struct list_head *fresh)
 {
 	struct damos *s, *next;
 
-	list_for_each_entry_safe(s, next, list, list)
+	list_for_each_entry_safe(s, next, fresh, list)
 		damos_destroy(s);
+}
+
+/**
+ * damos_commit_prepare() - Copy and check schemes to commit.
+ * @src:	The context whose schemes to copy.
+ * @ops:	The operations set that will run them.
+ * @fresh:	An empty list that receives the copies.
+ *
+ * The first half of a commit: everything that may fail.
+ *
+ * Return: 0, or the error of damos_validate() or -ENOMEM, with @fresh
+ * empty again.
+ */
+int damos_commit_prepare(struct damon_ctx *src,
+			 const struct damon_operations *ops,
+			 struct list_head *fresh)
+{
+	struct damos *s, *copy;
+	int err;
+
+	damon_for_each_scheme(s, src) {
+		err = damos_validate(s, ops);
+		if (err)
+			goto fail;
+		copy = damos_copy(s);
+		if (!copy) {
+			err = -ENOMEM;
+			goto fail;
+		}
+		list_add_tail(&copy->list, fresh);
+	}
+	return 0;
+fail:
+	damos_commit_abort(fresh);
+	return err;
+}
+
+/**
+ * damos_commit_apply() - Make the prepared copies a context's schemes.
+ * @dst:	The context.
+ * @fresh:	The list damos_commit_prepare() filled; left empty.
+ *
+ * The second half of a commit, which cannot fail: the copies take over
+ * what the schemes at their positions counted.
+ */
+void damos_commit_apply(struct damon_ctx *dst, struct list_head *fresh)
+{
+	struct damos *copy, *old;
+
+	old = list_first_entry_or_null(&dst->schemes, struct damos, list);
+	list_for_each_entry(copy, fresh, list) {
+		if (!old)
+			break;
+		damos_inherit(copy, old);
+		old = list_is_last(&old->list, &dst->schemes) ? NULL :
+			list_next_entry(old, list);
+	}
+	damon_destroy_schemes(dst);
+	list_splice_tail_init(fresh, &dst->schemes);
 }
 
 /**
@@ -495,41 +558,20 @@ static void damos_free_list(struct list_head *list)
  * only if all of them are valid do they replace @dst's.  The schemes of
  * @dst keep their statistics and quota state where a scheme of @src takes
  * their position in the list, so an interface can change a running
- * scheme's settings without losing what it has done.
+ * scheme's settings without losing what it has done.  damon_commit_ctx()
+ * commits the schemes along with everything else.
  *
  * Return: 0 on success; -ENOMEM, or the error of damos_validate(), leaving
  * @dst unchanged.
  */
 int damos_commit_schemes(struct damon_ctx *dst, struct damon_ctx *src)
 {
-	struct damos *s, *copy, *old;
 	LIST_HEAD(fresh);
 	int err;
 
-	damon_for_each_scheme(s, src) {
-		err = damos_validate(s, &dst->ops);
-		if (err)
-			goto fail;
-		copy = damos_copy(s);
-		if (!copy) {
-			err = -ENOMEM;
-			goto fail;
-		}
-		list_add_tail(&copy->list, &fresh);
-	}
-	old = list_first_entry_or_null(&dst->schemes, struct damos, list);
-	list_for_each_entry(copy, &fresh, list) {
-		if (!old)
-			break;
-		damos_inherit(copy, old);
-		old = list_is_last(&old->list, &dst->schemes) ? NULL :
-			list_next_entry(old, list);
-	}
-	damon_destroy_schemes(dst);
-	list_splice_tail(&fresh, &dst->schemes);
-	return 0;
-fail:
-	damos_free_list(&fresh);
+	err = damos_commit_prepare(src, &dst->ops, &fresh);
+	if (!err)
+		damos_commit_apply(dst, &fresh);
 	return err;
 }
 EXPORT_SYMBOL_GPL(damos_commit_schemes);

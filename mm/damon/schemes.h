@@ -36,6 +36,11 @@ static inline bool damos_filter_for_ops(enum damos_filter_type type)
 void damon_destroy_schemes(struct damon_ctx *ctx);
 int damon_validate_schemes(struct damon_ctx *ctx);
 struct damos *damos_copy(const struct damos *src);
+int damos_commit_prepare(struct damon_ctx *src,
+			 const struct damon_operations *ops,
+			 struct list_head *fresh);
+void damos_commit_apply(struct damon_ctx *dst, struct list_head *fresh);
+void damos_commit_abort(struct list_head *fresh);
 bool damos_pattern_match(const struct damos_pattern *p, unsigned long sz,
 			 unsigned long nr_accesses, unsigned long age);
 unsigned long damos_nr_accesses(struct damon_ctx *ctx, struct damon_region *r);

@@ -8,7 +8,10 @@
  *   sysfs-build.c	building a DAMON context from a kdamond's directory
  *   sysfs-context.c	contexts/ and contexts/<N>/: operations, attributes
  *   sysfs-target.c	targets/, targets/<N>/, regions/ and regions/<N>/
- *   sysfs-schemes.c	schemes/ and the DAMOS commands of the state file
+ *   sysfs-schemes-cmd.c the DAMOS commands of the state file
+ *   sysfs-schemes.c	schemes/ and schemes/<N>/
+ *   sysfs-goals-filters.c quotas/goals/ and filters/ of a scheme
+ *   sysfs-tried.c	tried_regions/ of a scheme
  *   sysfs-common.c	the lock, value parsing, plain and numbered directories
  *
  * Locking: damon_sysfs_lock protects every value and every list of
@@ -271,5 +274,6 @@ int damon_sysfs_schemes_build(struct damon_sysfs_schemes *schemes,
 			      struct damon_ctx *ctx);
 int damon_sysfs_schemes_cmd(struct damon_sysfs_kdamond *kdamond,
 			    const char *cmd);
+void damon_sysfs_schemes_reap(void);
 
 #endif	/* _MM_DAMON_SYSFS_COMMON_H */

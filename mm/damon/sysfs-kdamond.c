@@ -117,6 +117,8 @@ static ssize_t state_store(struct kobject *kobj, struct kobj_attribute *attr,
 	else
 		err = damon_sysfs_schemes_cmd(kdamond, buf);
 	mutex_unlock(&damon_sysfs_lock);
+	/* Tried region directories a command dropped go without the lock. */
+	damon_sysfs_schemes_reap();
 	return err ? err : count;
 }
 

@@ -13,19 +13,23 @@
  * fvaddr covers fixed ranges given by the user and never changes them.
  *
  * Both check an address per region through a page table walk: its PTE's
- * Accessed bit, or the PMD's for a transparent huge page, is cleared at the
- * start of a sampling interval and tested at the end (see ops-common.c).
+ * Accessed bit, the PMD's for a transparent huge page, or the hugetlb
+ * entry's for a hugetlb page, is cleared at the start of a sampling
+ * interval and tested at the end (see ops-common.c).
  */
 
 #define pr_fmt(fmt) "damon-vaddr: " fmt
 
+#include <linux/hugetlb.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/pagewalk.h>
 #include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/swap.h>
 
@@ -150,19 +154,28 @@ unsigned int damon_va_ranges_of_vmas(const struct damon_addr_range *vmas,
 	return damon_va_layout_ranges(&layout, ranges);
 }
 
-/* The address space of a target, with a reference (mmput()), or NULL. */
+/*
+ * The address space of a target, with a reference (mmput()), or NULL.  It
+ * is taken from any thread of the process that still has it: the thread
+ * the pid names (usually the leader) may have exited while others run on.
+ */
 static struct mm_struct *damon_va_get_mm(struct damon_target *t)
 {
-	struct task_struct *task;
-	struct mm_struct *mm;
+	struct task_struct *task, *thread;
+	struct mm_struct *mm = NULL;
 
 	if (!t->pid)
 		return NULL;
-	task = get_pid_task(t->pid, PIDTYPE_PID);
-	if (!task)
-		return NULL;
-	mm = get_task_mm(task);
-	put_task_struct(task);
+	rcu_read_lock();
+	task = pid_task(t->pid, PIDTYPE_PID);
+	if (task) {
+		for_each_thread(task, thread) {
+			mm = get_task_mm(thread);
+			if (mm)
+				break;
+		}
+	}
+	rcu_read_unlock();
 	return mm;
 }
 
@@ -322,9 +335,47 @@ static int damon_va_mkold_pte(pte_t *pte, unsigned long addr,
 	return 0;
 }
 
+#ifdef CONFIG_HUGETLB_PAGE
+/*
+ * hugetlb pages are never on an LRU list: their entry's Accessed bit is all
+ * there is to sample, and no page flag needs to be kept in step.
+ */
+static int damon_va_mkold_hugetlb(pte_t *pte, unsigned long hmask,
+				  unsigned long addr, unsigned long end,
+				  struct mm_walk *walk)
+{
+	struct damon_va_walk *w = walk->private;
+	struct hstate *h = hstate_vma(walk->vma);
+	spinlock_t *ptl = huge_pte_lock(h, walk->mm, pte);
+
+	damon_hugetlb_mkold(pte, walk->vma, addr & hmask, huge_page_size(h),
+			    w->batch);
+	spin_unlock(ptl);
+	return 0;
+}
+
+static int damon_va_young_hugetlb(pte_t *pte, unsigned long hmask,
+				  unsigned long addr, unsigned long end,
+				  struct mm_walk *walk)
+{
+	struct damon_va_walk *w = walk->private;
+	struct hstate *h = hstate_vma(walk->vma);
+	spinlock_t *ptl = huge_pte_lock(h, walk->mm, pte);
+
+	w->young = damon_hugetlb_young(pte, walk->vma, addr & hmask,
+				       huge_page_size(h));
+	spin_unlock(ptl);
+	return 0;
+}
+#else
+#define damon_va_mkold_hugetlb	NULL
+#define damon_va_young_hugetlb	NULL
+#endif
+
 static const struct mm_walk_ops damon_va_mkold_ops = {
 	.pmd_entry = damon_va_mkold_pmd,
 	.pte_entry = damon_va_mkold_pte,
+	.hugetlb_entry = damon_va_mkold_hugetlb,
 	.walk_lock = PGWALK_RDLOCK,
 };
 
@@ -372,6 +423,7 @@ static int damon_va_young_pte(pte_t *pte, unsigned long addr,
 static const struct mm_walk_ops damon_va_young_ops = {
 	.pmd_entry = damon_va_young_pmd,
 	.pte_entry = damon_va_young_pte,
+	.hugetlb_entry = damon_va_young_hugetlb,
 	.walk_lock = PGWALK_RDLOCK,
 };
 
@@ -451,22 +503,18 @@ static unsigned int damon_va_check_accesses(struct damon_ctx *ctx)
 }
 
 /*
- * A target stays valid while its process has an address space: a process
- * that exited has none, even before its parent reaps it.
+ * A target stays valid while a thread of its process has an address
+ * space: a process whose threads all exited has none, even before its
+ * parent reaps it.
  */
 static bool damon_va_target_valid(struct damon_target *t)
 {
-	struct task_struct *task;
-	bool valid;
+	struct mm_struct *mm = damon_va_get_mm(t);
 
-	if (!t->pid)
+	if (!mm)
 		return false;
-	task = get_pid_task(t->pid, PIDTYPE_PID);
-	if (!task)
-		return false;
-	valid = !!READ_ONCE(task->mm);
-	put_task_struct(task);
-	return valid;
+	mmput(mm);
+	return true;
 }
 
 /* DAMOS actions: madvise() on the target's process (vaddr-schemes.c). */

@@ -89,8 +89,16 @@ static void damon_test_attrs(struct kunit *test)
 	bad.sample_interval = ULONG_MAX;
 	bad.aggr_interval = ULONG_MAX;
 	bad.ops_update_interval = ULONG_MAX;
-	bad.max_nr_regions = ULONG_MAX;
+	bad.max_nr_regions = DAMON_MAX_NR_REGIONS_LIMIT;
 	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, &bad), 0);
+
+	/* More regions than that could take all memory at start. */
+	bad.max_nr_regions = DAMON_MAX_NR_REGIONS_LIMIT + 1;
+	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, &bad), -EINVAL);
+	bad.max_nr_regions = ULONG_MAX;
+	KUNIT_EXPECT_EQ(test, damon_set_attrs(ctx, &bad), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ctx->attrs.max_nr_regions,
+			DAMON_MAX_NR_REGIONS_LIMIT);
 }
 
 static void damon_test_samples(struct kunit *test)

@@ -340,7 +340,7 @@ static unsigned int damos_test_count_checks(struct damon_ctx *ctx)
 
 static void damos_test_walk_fn(void *data, struct damon_ctx *ctx,
 			       struct damon_target *t, struct damon_region *r,
-			       struct damos *s)
+			       struct damos *s, unsigned long nr_accesses)
 {
 	struct damos_test_run *run = data;
 

@@ -30,10 +30,14 @@ write_ok "$dbgfs/attrs" "1 2 3 4 5"
 reads "$dbgfs/attrs" "1 2 3 4 5"
 for bad in "" "1 2 3 4" "1 2 3 4 5 6" "1 2 3 5 4" "1 2 3 2 5" "2 1 3 4 5" \
 	   "0 2 3 4 5" "1 2 0 4 5" "1 2 3 4 5x" "a b c d e" "-1 2 3 4 5" \
-	   "1 2 3 4 99999999999999999999999"; do
+	   "1 2 3 4 99999999999999999999999" "1 2 3 4 1048577" \
+	   "1 2 3 4 100000000" "1 2 3 1048577 1048577"; do
 	write_fails "$dbgfs/attrs" "$bad" "$EINVAL"
 	reads "$dbgfs/attrs" "1 2 3 4 5"
 done
+# At most 2^20 regions: more could have one start allocate all memory.
+write_ok "$dbgfs/attrs" "1 2 3 1048576 1048576"
+reads "$dbgfs/attrs" "1 2 3 1048576 1048576"
 write_ok "$dbgfs/attrs" "0x10 0x20 0x30 10 0x100"
 reads "$dbgfs/attrs" "16 32 48 10 256"
 

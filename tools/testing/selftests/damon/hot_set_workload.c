@@ -17,12 +17,18 @@
  *
  * so that a test can tell how much monitoring slowed it down.
  *
+ * With -H the buffer is made of hugetlb pages (MAP_HUGETLB) instead.  With
+ * -l another thread touches the hot set and the main thread exits right
+ * after printing "ready", so that the process lives on without its leader.
+ *
  * Usage: hot_set_workload [-b buffer MiB] [-h hot MiB] [-o hot offset MiB]
- *			   [-t seconds]
+ *			   [-t seconds] [-H] [-l]
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,19 +67,45 @@ static unsigned long parse_mib(const char *arg, const char *what)
 	return v;
 }
 
-int main(int argc, char *argv[])
+static unsigned long hot_sz = 10 * MIB;
+static double seconds;
+/* volatile: every touch must reach memory, none may be optimised out. */
+static volatile char *hot;
+
+/* Touch one word per page of the hot set until stopped; print the score. */
+static void *touch_hot_set(void *arg)
 {
-	unsigned long buf_sz = 100 * MIB, hot_sz = 10 * MIB, hot_off = 40 * MIB;
 	long page = sysconf(_SC_PAGESIZE);
 	unsigned long long sweeps = 0;
-	double seconds = 0, start;
+	double start = now();
+
+	while (!stop) {
+		unsigned long off;
+
+		for (off = 0; off < hot_sz; off += page)
+			hot[off]++;
+		sweeps++;
+		/* Reading the clock every pass would dominate small sets. */
+		if (seconds > 0 && !(sweeps & 63) && now() - start >= seconds)
+			break;
+	}
+	printf("sweeps %llu seconds %.3f\n", sweeps, now() - start);
+	fflush(stdout);
+	return NULL;
+}
+
+int main(int argc, char *argv[])
+{
+	unsigned long buf_sz = 100 * MIB, hot_off = 40 * MIB;
 	struct sigaction sa = { .sa_handler = on_signal };
-	/* volatile: every touch must reach memory, none may be optimised out. */
-	volatile char *buf, *hot;
+	bool leader_exits = false;
+	volatile char *buf;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	unsigned long align = HUGE_ALIGN;
 	char *map;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "b:h:o:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "b:h:o:t:Hl")) != -1) {
 		switch (opt) {
 		case 'b':
 			buf_sz = parse_mib(optarg, "buffer size") * MIB;
@@ -87,9 +119,17 @@ int main(int argc, char *argv[])
 		case 't':
 			seconds = strtod(optarg, NULL);
 			break;
+		case 'H':
+			/* hugetlb mappings come aligned to the page size. */
+			flags |= MAP_HUGETLB;
+			align = 0;
+			break;
+		case 'l':
+			leader_exits = true;
+			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-b MiB] [-h MiB] [-o MiB] [-t s]\n",
+				"usage: %s [-b MiB] [-h MiB] [-o MiB] [-t s] [-H] [-l]\n",
 				argv[0]);
 			return 2;
 		}
@@ -99,8 +139,7 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 
-	map = mmap(NULL, buf_sz + HUGE_ALIGN, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	map = mmap(NULL, buf_sz + align, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (map == MAP_FAILED) {
 		perror("mmap");
 		return 1;
@@ -116,18 +155,15 @@ int main(int argc, char *argv[])
 	       (unsigned long)hot + hot_sz);
 	fflush(stdout);
 
-	start = now();
-	while (!stop) {
-		unsigned long off;
+	if (leader_exits) {
+		pthread_t thread;
 
-		for (off = 0; off < hot_sz; off += page)
-			hot[off]++;
-		sweeps++;
-		/* Reading the clock every pass would dominate small sets. */
-		if (seconds > 0 && !(sweeps & 63) && now() - start >= seconds)
-			break;
+		if (pthread_create(&thread, NULL, touch_hot_set, NULL)) {
+			fprintf(stderr, "cannot create a thread\n");
+			return 1;
+		}
+		pthread_exit(NULL);
 	}
-	printf("sweeps %llu seconds %.3f\n", sweeps, now() - start);
-	fflush(stdout);
+	touch_hot_set(NULL);
 	return 0;
 }

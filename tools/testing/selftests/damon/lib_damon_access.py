@@ -145,6 +145,16 @@ class AggregationTrace:
         self._thread.join()
         self._write('tracing_on', '0')
 
+    def wait(self, nr, least_s, most_s):
+        """Let monitoring run for least_s seconds, and on until nr
+        aggregations were traced or most_s seconds passed: a loaded
+        machine runs the kdamond slower than its intervals say."""
+        t0 = time.monotonic()
+        time.sleep(least_s)
+        while len(self.snapshots()) < nr and \
+                time.monotonic() - t0 < most_s:
+            time.sleep(0.5)
+
     def snapshots(self, pid=None):
         snaps = []
         cur = {}    # the snapshot each kdamond is in the middle of
