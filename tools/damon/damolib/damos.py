@@ -188,7 +188,8 @@ def sysfs_files(scheme, sample_us, aggr_us):
             files += [(base + 'addr_end', f.arg[1]),
                       (base + 'addr_start', f.arg[0])]
         elif f.type == 'target':
-            files.append((base + 'target_idx', f.arg))
+            # Mainline's file name (its usage.rst says target_idx).
+            files.append((base + 'damon_target_idx', f.arg))
         files.append((base + 'matching', 'Y' if f.matching else 'N'))
     return files
 

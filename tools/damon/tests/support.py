@@ -393,7 +393,8 @@ class FakeSysfs:
         elif name == 'nr_filters':
             self._children(parent, int(value), {
                 'type': 'anon', 'matching': 'N', 'memcg_path': '',
-                'addr_start': '0', 'addr_end': '0', 'target_idx': '0'})
+                'addr_start': '0', 'addr_end': '0',
+                'damon_target_idx': '0'})
         elif name == 'nr_goals':
             self._children(parent, int(value), {'target_metric': '',
                                                 'target_value': '0',

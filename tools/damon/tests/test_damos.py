@@ -243,8 +243,8 @@ class SysfsTest(support.SysfsCase):
                   '--damos_access_rate', '0', '0', '--damos_quotas', '5',
                   '4M', '500', '--damos_wmarks', 'free_mem_rate', '1s',
                   '500', '400', '300', '--damos_filter', 'addr',
-                  'matching', '0x1000', '0x2000',
-                  '--damos_quota_goal', 'user_input', '100', '40')
+                  'matching', '0x1000', '0x2000', '--damos_filter',
+                  'target', 'nomatching', '0', '--damos_quota_goal', 'user_input', '100', '40')
         s = 'kdamonds/0/contexts/0/schemes/'
         seen = self.fake.seen
         self.assertEqual(seen[s + 'nr_schemes'], '1')
@@ -259,7 +259,9 @@ class SysfsTest(support.SysfsCase):
                 ('0/watermarks/interval_us', '1000000'),
                 ('0/filters/0/type', 'addr'),
                 ('0/filters/0/addr_start', '4096'),
-                ('0/filters/0/matching', 'Y')):
+                ('0/filters/0/matching', 'Y'),
+                ('0/filters/1/damon_target_idx', '0'),
+                ('0/filters/1/matching', 'N')):
             self.assertEqual(seen[s + rel], value, rel)
         out, _ = self.damo('status')
         self.assertIn('scheme 0: action lru_deprio', out)
