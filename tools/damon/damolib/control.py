@@ -67,6 +67,9 @@ def add_parsers(subparsers):
             (' (same as status)' if name == 'show' else ''),
             description='Show the kernel interface damo uses, whether '
             'DAMON is running, its kdamond\'s pid and its setup.')
+        p.add_argument('--damos_tried_regions', action='store_true',
+                       help='also list the regions each scheme tried in '
+                       'its last aggregation (sysfs only)')
         backends.add_option(p)
         _paths_options(p)
         p.set_defaults(func=run_status)
@@ -251,7 +254,27 @@ def run_status(args):
             print(line)
     else:
         print('no setup staged')
+    if args.damos_tried_regions:
+        _print_tried(be, on)
     return 0
+
+
+def _print_tried(be, on):
+    if not hasattr(be, 'tried_regions'):
+        raise DamoError('--damos_tried_regions: the %s interface does not '
+                        'show tried regions (use sysfs)' % be.name)
+    if not on:
+        raise DamoError('--damos_tried_regions: DAMON is not running')
+    tried = be.tried_regions()
+    if tried is None:
+        raise DamoError('--damos_tried_regions: the kernel would not '
+                        'update the tried regions')
+    for i, (total, regions) in enumerate(tried):
+        print('scheme %d tried %d regions, %s' % (i, len(regions),
+                                                  size_str(total)))
+        for start, end, nr, age in regions:
+            print('  %#x-%#x (%s) nr_accesses %d age %d' % (
+                start, end, size_str(end - start), nr, age))
 
 
 def run_tune(args):

@@ -191,6 +191,28 @@ class Sysfs:
                 return False
         return done
 
+    def tried_regions(self):
+        """[(total bytes, [(start, end, nr_accesses, age)])] of each scheme
+        of kdamond 0, refreshed by the kernel first (it applies the
+        schemes once more to find them); None if the kernel would not."""
+        try:
+            self.write(self.kd('state'), 'update_schemes_tried_regions')
+        except DamoError:
+            return None
+        base = self.ctx('schemes')
+        out = []
+        for i in range(int(self.read(os.path.join(base, 'nr_schemes')))):
+            tdir = os.path.join(base, str(i), 'tried_regions')
+            regions = []
+            for name in sorted((n for n in os.listdir(tdir) if n.isdigit()),
+                               key=int):
+                regions.append(tuple(
+                    int(self.read(os.path.join(tdir, name, f)))
+                    for f in ('start', 'end', 'nr_accesses', 'age')))
+            out.append((int(self.read(os.path.join(tdir, 'total_bytes'))),
+                        regions))
+        return out
+
     def _schemes(self):
         base = self.ctx('schemes')
         if not os.path.exists(os.path.join(base, 'nr_schemes')):

@@ -368,6 +368,8 @@ class FakeSysfs:
             elif value == 'off':
                 real_write(path, 'off')
                 real_write(os.path.join(parent, 'pid'), '-1')
+            elif value == 'update_schemes_tried_regions':
+                self.tried(parent)
             elif value == 'commit':
                 if not self.on():
                     raise OSError(errno.EINVAL, 'Invalid argument')
@@ -399,6 +401,18 @@ class FakeSysfs:
             self._children(parent, int(value), {'target_metric': '',
                                                 'target_value': '0',
                                                 'current_value': '0'})
+
+    def tried(self, kdamond):
+        """Two made-up tried regions for every scheme of kdamond."""
+        base = os.path.join(kdamond, 'contexts', '0', 'schemes')
+        for name in os.listdir(base):
+            if name.isdigit():
+                self._files({'total_bytes': '12288', '0/start': '4096',
+                             '0/end': '8192', '0/nr_accesses': '0',
+                             '0/age': '3', '1/start': '8192',
+                             '1/end': '16384', '1/nr_accesses': '2',
+                             '1/age': '0'},
+                            os.path.join(base, name, 'tried_regions'))
 
     def install(self, test):
         from unittest import mock

@@ -181,6 +181,8 @@ class DebugfsTest(support.TempDirTest):
                       'nr_accesses 0-20, age 0-max aggregations\n  stats: '
                       'nr_tried 3, sz_tried 12288', out)
         self.assertIn('scheme 0: action cold', out)
+        _, err = self.damo('status', '--damos_tried_regions', status=1)
+        self.assertIn('does not show tried regions (use sysfs)', err)
         self.damo('stop')
         fake.join(5)
 
@@ -244,7 +246,8 @@ class SysfsTest(support.SysfsCase):
                   '4M', '500', '--damos_wmarks', 'free_mem_rate', '1s',
                   '500', '400', '300', '--damos_filter', 'addr',
                   'matching', '0x1000', '0x2000', '--damos_filter',
-                  'target', 'nomatching', '0', '--damos_quota_goal', 'user_input', '100', '40')
+                  'target', 'nomatching', '0', '--damos_quota_goal',
+                  'user_input', '100', '40')
         s = 'kdamonds/0/contexts/0/schemes/'
         seen = self.fake.seen
         self.assertEqual(seen[s + 'nr_schemes'], '1')
@@ -267,7 +270,12 @@ class SysfsTest(support.SysfsCase):
         self.assertIn('scheme 0: action lru_deprio', out)
         self.assertIn('filters: addr', out)
         self.assertIn('stats: nr_tried 7, sz_tried 8192', out)
+        out, _ = self.damo('status', '--damos_tried_regions')
+        self.assertIn('scheme 0 tried 2 regions, 12.000 KiB\n  '
+                      '0x1000-0x2000 (4.000 KiB) nr_accesses 0 age 3\n', out)
         self.damo('stop')
+        _, err = self.damo('status', '--damos_tried_regions', status=1)
+        self.assertIn('DAMON is not running', err)
 
     def test_kernel_without_sysfs_schemes(self):
         from damolib import sysfs
