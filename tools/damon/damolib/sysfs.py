@@ -166,8 +166,9 @@ class Sysfs:
         try:
             self.write(nr_path, len(params.schemes))
         except DamoError as e:
+            # Kernels whose sysfs has no DAMOS refuse any other count.
             if params.schemes and isinstance(e.__cause__, OSError) and \
-                    e.__cause__.errno == errno.EINVAL:
+                    e.__cause__.errno in (errno.EINVAL, errno.EOPNOTSUPP):
                 raise DamoError('%s; this kernel\'s sysfs interface takes '
                                 'no DAMOS schemes: use --damon_interface '
                                 'debugfs' % e) from e

@@ -284,7 +284,7 @@ class SysfsTest(support.SysfsCase):
         def refuse(path, value):
             import errno
             if path.endswith('nr_schemes') and value != '0':
-                raise OSError(errno.EINVAL, 'Invalid argument')
+                raise OSError(errno.EOPNOTSUPP, 'Operation not supported')
             return real(path, value)
         from unittest import mock
         with mock.patch.object(sysfs, '_write', side_effect=refuse):
