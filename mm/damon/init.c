@@ -54,10 +54,11 @@ static int __init damon_init(void)
  */
 static void __exit damon_exit(void)
 {
-	int i;
+	size_t i;
 
-	for (i = ARRAY_SIZE(damon_parts) - 1; i >= 0; i--)
-		damon_parts[i].exit();
+	/* Counts down from the size: early in the series the table is empty. */
+	for (i = ARRAY_SIZE(damon_parts); i > 0; i--)
+		damon_parts[i - 1].exit();
 }
 
 module_init(damon_init);
