@@ -224,8 +224,10 @@ def format_setup(cur):
         lines.append('nr_regions: %d-%d' % (cur['nr_regions_min'],
                                             cur['nr_regions_max']))
     for i, (pid, regions) in enumerate(cur.get('targets', [])):
+        # sysfs reads a paddr target's unused pid_target back as 0.
+        paddr = pid is None or cur.get('ops') == 'paddr'
         lines.append('target %d: %s' % (
-            i, 'physical memory' if pid is None else 'pid %d' % pid))
+            i, 'physical memory' if paddr else 'pid %d' % pid))
         for start, end in regions:
             lines.append('  region %#x-%#x (%s)' % (start, end,
                                                    size_str(end - start)))

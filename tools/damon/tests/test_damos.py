@@ -267,6 +267,7 @@ class SysfsTest(support.SysfsCase):
                 ('0/filters/1/matching', 'N')):
             self.assertEqual(seen[s + rel], value, rel)
         out, _ = self.damo('status')
+        self.assertIn('target 0: physical memory', out)
         self.assertIn('scheme 0: action lru_deprio', out)
         self.assertIn('filters: addr', out)
         self.assertIn('stats: nr_tried 7, sz_tried 8192', out)
