@@ -12,7 +12,7 @@ sysfs damo records from the damon_aggregated tracepoint.
 
 import os
 
-from . import dbgfs, sysfs
+from . import damos, dbgfs, sysfs
 from .errors import DamoError
 
 CHOICES = ('auto', 'sysfs', 'debugfs')
@@ -45,6 +45,10 @@ class DebugfsBackend:
         if params.ops == 'fvaddr':
             raise DamoError('the debugfs interface has no fvaddr '
                             'operations set (use sysfs)')
+        # Before any write, so that a scheme debugfs cannot take changes
+        # nothing.
+        lines = [damos.debugfs_line(s, params.sample, params.aggr)
+                 for s in params.schemes]
         self.changed.add(dbgfs.ATTRS)
         self.dbg.set_attrs(params.sample, params.aggr, params.updr,
                            params.minr, params.maxr)
@@ -63,6 +67,9 @@ class DebugfsBackend:
         elif params.has_report_filters():
             raise DamoError('this kernel has no access report filters '
                             '(%s)' % self.dbg.path(dbgfs.REPORT_FILTERS))
+        if lines or self.dbg.has(dbgfs.SCHEMES):
+            self.changed.add(dbgfs.SCHEMES)
+            self.dbg.set_schemes(lines)
         return []
 
     def start(self):
@@ -100,6 +107,8 @@ class DebugfsBackend:
             out['targets'].append((None, regions))
         else:
             out['targets'] = [(int(t), regions) for t in targets]
+        out['schemes'] = damos.parse_debugfs(self.dbg.read(
+            dbgfs.SCHEMES)) if self.dbg.has(dbgfs.SCHEMES) else []
         return out
 
     def save(self):

@@ -4,9 +4,10 @@ other parts of the series, in one place: ``damo help`` prints the table,
 and the options and commands named here fail with a line that says why
 instead of "unrecognized arguments".
 
-When DAMOS lands, its code replaces add_damos_hooks() with real options
-(and PENDING_COMMANDS['schemes'] with a command).  'reclaim', 'lru_sort'
-and 'module' are in modules.py.
+The commands of damo 3.x that once waited for other parts of the series
+(DAMOS, DAMON_RECLAIM, DAMON_LRU_SORT) are all here now: 'schemes' and
+the --damos_* options in damos_args.py, 'reclaim', 'lru_sort' and
+'module' in modules.py.
 """
 
 import argparse
@@ -14,22 +15,20 @@ import textwrap
 
 from .errors import DamoError
 
-DAMOS_WAIT = ('DAMOS (data access-aware operation schemes) is not in this '
-              'kernel series yet; damo takes schemes once it is')
+DAMOS_JSON = ('schemes and kdamonds in damo 3.x\'s JSON form are not '
+              'taken: give schemes with the --damos_* options')
 
-# damo 3.x's --damos_* options (and the two that take whole schemes).
-DAMOS_OPTIONS = (
-    '--damos_action', '--damos_sz_region', '--damos_access_rate',
-    '--damos_age', '--damos_apply_interval', '--damos_quotas',
-    '--damos_quota_interval', '--damos_quota_time', '--damos_quota_space',
-    '--damos_quota_weights', '--damos_quota_goal', '--damos_nr_quota_goals',
-    '--damos_wmarks', '--damos_filter', '--damos_filter_out',
-    '--damos_nr_filters', '--schemes', '--kdamonds',
-    '--snapshot_damos_filter')
+# damo 3.x's options that take whole setups in its JSON form, and the
+# ones for features this damo does not have.
+REFUSED_OPTIONS = (
+    ('--schemes', DAMOS_JSON), ('--kdamonds', DAMOS_JSON),
+    ('--damos_filter_out', 'not taken: use --damos_filter TYPE matching'),
+    ('--snapshot_damos_filter', 'not taken: "damo status" shows each '
+     'scheme\'s statistics'),
+)
 
 # Commands of damo 3.x that wait for another part of the series.
 PENDING_COMMANDS = {
-    'schemes': DAMOS_WAIT,
 }
 
 # damo 3.x features that do not fit this damo, and why (for damo help).
@@ -42,7 +41,11 @@ NOT_HERE = (
      'asked (--do_record mem_footprint or --footprint; 3.x does it by '
      'default); profiles need perf'),
     ('record --include_child_tasks, --schemes_target_regions',
-     'child tasks are not followed; tried regions wait for DAMOS'),
+     'child tasks are not followed; tried regions are not recorded '
+     '("damo status" shows each scheme\'s statistics)'),
+    ('--schemes/-c, --kdamonds (JSON setups)', DAMOS_JSON),
+    ('--damos_filter_out, --snapshot_damos_filter',
+     'not taken: --damos_filter TYPE matching|nomatching filters'),
     ('record --perf_path, --damon_tracer, --output_type perf_data',
      'damo reads the tracepoint through tracefs itself, without perf; '
      'it reads perf.data files (with perf) but does not write them'),
@@ -58,6 +61,12 @@ NOT_HERE = (
      'diagnose, replay, adjust, validate',
      'not implemented'),
     ('--damon_interface_DEPRECATED', 'taken: same as --damon_interface'),
+    ('--damos_* through debugfs',
+     'debugfs has the actions willneed, cold, pageout, hugepage, '
+     'nohugepage and stat, quotas and watermarks; filters, quota goals, '
+     'apply intervals, lru_prio/lru_deprio and migrate_* need sysfs'),
+    ('--damos_quotas without a reset interval',
+     'the quota resets every 1000 ms (damo 3.x: never)'),
 )
 
 
@@ -74,11 +83,12 @@ class _Waits(argparse.Action):
         raise DamoError('%s: %s' % (option_string, self.reason))
 
 
-def add_damos_hooks(parser):
-    """damo 3.x's DAMOS options: known, refused with the reason."""
-    for opt in DAMOS_OPTIONS:
+def add_refused(parser):
+    """damo 3.x options this damo knows but does not take: refused with
+    the reason."""
+    for opt, reason in REFUSED_OPTIONS:
         names = ('-c', opt) if opt == '--schemes' else (opt,)
-        parser.add_argument(*names, action=_Waits, reason=DAMOS_WAIT)
+        parser.add_argument(*names, action=_Waits, reason=reason)
 
 
 def add_pending_commands(subparsers):
@@ -105,10 +115,6 @@ def _item(lines, what, why):
 
 def help_text():
     lines = ['damo 3.x features and what this damo does with them:', '']
-    lines.append('Waiting for other parts of the kernel series:')
-    _item(lines, 'damo schemes, and --damos_*, --schemes/-c, --kdamonds of '
-          'start, tune and record', DAMOS_WAIT)
-    lines.append('')
     lines.append('Not in this damo:')
     for what, why in NOT_HERE:
         _item(lines, what, why)

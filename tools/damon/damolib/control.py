@@ -10,6 +10,9 @@ record file, in damo 3.x's spelling.
   tune    change a running DAMON: through sysfs, the new setup is
           committed online (state "commit"); debugfs takes no setting
           while running, so there DAMON is stopped, set up and restarted
+  schemes start DAMON with its DAMOS schemes (the --damos_* options),
+          wait until the target exits, --timeout passes or Ctrl-C, stop
+          it and show what the schemes did
 
 "damo record" without TARGET records a running DAMON; "damo report
 access" without -i shows one snapshot of it.
@@ -17,11 +20,13 @@ access" without -i shows one snapshot of it.
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
+import time
 
 from . import backend as backends
-from . import damon_args, paths as pathmod
+from . import damon_args, damos, paths as pathmod
 from .errors import DamoError
 from .fmt import size_str
 
@@ -38,6 +43,7 @@ def _with_target(subparsers, name, func, help_text, description):
     damon_args.add_options(p)
     _paths_options(p)
     p.set_defaults(func=func, split_target=True)
+    return p
 
 
 def add_parsers(subparsers):
@@ -61,6 +67,9 @@ def add_parsers(subparsers):
             (' (same as status)' if name == 'show' else ''),
             description='Show the kernel interface damo uses, whether '
             'DAMON is running, its kdamond\'s pid and its setup.')
+        p.add_argument('--damos_tried_regions', action='store_true',
+                       help='also list the regions each scheme tried in '
+                       'its last aggregation (sysfs only)')
         backends.add_option(p)
         _paths_options(p)
         p.set_defaults(func=run_status)
@@ -72,7 +81,18 @@ def add_parsers(subparsers):
         'running DAMON.  Through sysfs this is an online commit; debugfs '
         'cannot change a running DAMON, so there it is stopped, set up '
         'again and restarted.  Without TARGET the running targets are '
-        'kept; attributes not given take their defaults, as in damo 3.x.')
+        'kept; attributes and schemes not given take their defaults (no '
+        'schemes), as in damo 3.x.')
+
+    p = _with_target(
+        subparsers, 'schemes', run_schemes,
+        'apply DAMOS schemes until the target exits',
+        'Start DAMON for TARGET with the schemes of the --damos_* options, '
+        'wait until the target exits (paddr: until --timeout or Ctrl-C), '
+        'then stop DAMON and print each scheme\'s statistics.  "damo '
+        'start" with the same options leaves DAMON running instead.')
+    p.add_argument('--timeout', type=float, metavar='SECONDS',
+                   help='stop after that long (not in damo 3.x)')
 
 
 def _backend(args, paths):
@@ -91,13 +111,15 @@ def _spawn(argv):
             from e
 
 
-def run_start(args):
+def _start(args):
+    """Set DAMON up for args' TARGET and start it: (backend, params,
+    started child or None)."""
     paths = pathmod.from_args(args)
     damon_args.check_attrs(args)
     target = damon_args.resolve_target(args.target, args)
     if target.kind is None:
-        raise DamoError('start: no TARGET given (paddr, a pid or a '
-                        'command)')
+        raise DamoError('%s: no TARGET given (paddr, a pid or a '
+                        'command)' % args.command)
     regions = damon_args.monitoring_regions(args, target.kind, paths)
     be = _backend(args, paths)
     busy = 'DAMON is already monitoring (through %s)' % be.name \
@@ -123,6 +145,59 @@ def run_start(args):
         params.describe(), be.name, be.kdamond_pid() or '?'))
     if child is not None:
         print('damo: started %s as pid %d' % (target.argv[0], pid))
+    return be, params, child
+
+
+def run_start(args):
+    _start(args)
+    return 0
+
+
+class _Terminated(Exception):
+    pass
+
+
+def _on_sigterm(signum, frame):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise _Terminated()
+
+
+def run_schemes(args):
+    if args.timeout is not None and args.timeout <= 0:
+        raise DamoError('--timeout must be positive')
+    old_term = signal.signal(signal.SIGTERM, _on_sigterm)
+    be = None
+    try:
+        be, params, child = _start(args)
+        print('damo: press Ctrl-C to stop')
+        pid = params.pids[0] if params.pids else None
+        begin = time.monotonic()
+        while be.is_on():
+            if child is not None and child.poll() is not None:
+                break
+            if pid is not None and not damon_args.pid_alive(pid):
+                break
+            if args.timeout and time.monotonic() - begin >= args.timeout:
+                break
+            time.sleep(0.1)
+    except (KeyboardInterrupt, _Terminated):
+        print('damo: interrupted')
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            if be is not None and hasattr(be, 'update_schemes_stats'):
+                be.update_schemes_stats()
+            if be is not None and not be.stop():
+                print('damo: warning: the kdamond did not stop within '
+                      '10 s', file=sys.stderr)
+        finally:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, old_term)
+    cur = be.current() or {}
+    for i, scheme in enumerate(cur.get('schemes', [])):
+        for line in damos.format_scheme(i, scheme):
+            print(line)
     return 0
 
 
@@ -149,11 +224,15 @@ def format_setup(cur):
         lines.append('nr_regions: %d-%d' % (cur['nr_regions_min'],
                                             cur['nr_regions_max']))
     for i, (pid, regions) in enumerate(cur.get('targets', [])):
+        # sysfs reads a paddr target's unused pid_target back as 0.
+        paddr = pid is None or cur.get('ops') == 'paddr'
         lines.append('target %d: %s' % (
-            i, 'physical memory' if pid is None else 'pid %d' % pid))
+            i, 'physical memory' if paddr else 'pid %d' % pid))
         for start, end in regions:
             lines.append('  region %#x-%#x (%s)' % (start, end,
                                                    size_str(end - start)))
+    for i, scheme in enumerate(cur.get('schemes', [])):
+        lines.extend(damos.format_scheme(i, scheme))
     return lines
 
 
@@ -165,6 +244,9 @@ def run_status(args):
     print('state: %s' % ('on' if on else 'off'))
     if on:
         print('kdamond pid: %s' % (be.kdamond_pid() or '?'))
+        if hasattr(be, 'update_schemes_stats'):
+            # Statistics files are refreshed on request only.
+            be.update_schemes_stats()
     other = backends.other_running(paths, be)
     if other:
         print('note: %s' % other)
@@ -174,7 +256,27 @@ def run_status(args):
             print(line)
     else:
         print('no setup staged')
+    if args.damos_tried_regions:
+        _print_tried(be, on)
     return 0
+
+
+def _print_tried(be, on):
+    if not hasattr(be, 'tried_regions'):
+        raise DamoError('--damos_tried_regions: the %s interface does not '
+                        'show tried regions (use sysfs)' % be.name)
+    if not on:
+        raise DamoError('--damos_tried_regions: DAMON is not running')
+    tried = be.tried_regions()
+    if tried is None:
+        raise DamoError('--damos_tried_regions: the kernel would not '
+                        'update the tried regions')
+    for i, (total, regions) in enumerate(tried):
+        print('scheme %d tried %d regions, %s' % (i, len(regions),
+                                                  size_str(total)))
+        for start, end, nr, age in regions:
+            print('  %#x-%#x (%s) nr_accesses %d age %d' % (
+                start, end, size_str(end - start), nr, age))
 
 
 def run_tune(args):

@@ -15,7 +15,7 @@ import os
 import shlex
 import shutil
 
-from . import backend, compat3, memlayout
+from . import backend, compat3, damos_args, memlayout
 from .errors import DamoError
 from .numtext import parse_time
 from .params import DEFAULTS, PHYSICAL_OPS, MonitorParams
@@ -140,8 +140,9 @@ def add_options(p):
                        metavar='N',
                        help='paddr only: monitor the online System RAM of '
                        'NUMA node N')
+    damos_args.add_options(p)
     backend.add_option(p)
-    compat3.add_damos_hooks(p)
+    compat3.add_refused(p)
 
 
 class Target:
@@ -230,8 +231,10 @@ def attrs(args):
 
 
 def check_attrs(args):
-    """Validate the attribute options before anything else happens."""
+    """Validate the attribute and DAMOS options before anything else
+    happens."""
     attrs(args)
+    damos_args.schemes(args)
 
 
 def monitoring_regions(args, kind, paths):
@@ -273,7 +276,8 @@ def make_params(args, target, regions, pid=None):
         raise DamoError('--write_only and --cpus filter access reports: '
                         'they need --ops paddr_fault')
     return MonitorParams(ops, [pid] if pid is not None else [], regions,
-                         write_only=write_only, cpus=cpus, **attrs(args))
+                         write_only=write_only, cpus=cpus,
+                         schemes=damos_args.schemes(args), **attrs(args))
 
 
 # Splitting the command line (see the module doc).
@@ -320,6 +324,8 @@ def split_argv(parser, argv):
             if action is None:
                 continue    # argparse tells what is wrong with it
             count = _value_count(action, word)
+            if count and hasattr(action, 'count_values'):
+                count = action.count_values(argv[i:])
             while i < n and count != 0 and (count > 0 or not (
                     argv[i].startswith('-') and argv[i] != '-')):
                 opts.append(argv[i])

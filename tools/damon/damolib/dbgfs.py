@@ -12,6 +12,8 @@ Files used, under <debugfs>/damon/:
   record        "<buffer bytes> <path>": where the kernel writes results
   report_filters  "write_only=<0|1> cpus=<CPU list|all>": which access
                 reports paddr_fault counts (our kernel only)
+  schemes       DAMOS schemes, one a line of eighteen numbers; each line
+                reads back with five statistics appended (damos.py)
   monitor_on    "on" / "off" (monitor_on_DEPRECATED on some kernels)
   kdamond_pid   the monitoring thread's pid, or "none"
 
@@ -23,19 +25,23 @@ import errno
 import os
 import time
 
+from .damos import debugfs_settings
 from .errors import DamoError, write_failed
 
 ATTRS = 'attrs'
 INIT_REGIONS = 'init_regions'
 RECORD = 'record'
+SCHEMES = 'schemes'
 KDAMOND_PID = 'kdamond_pid'
 REPORT_FILTERS = 'report_filters'
 _TARGET_FILES = ('target_ids', 'pids')
 _MONITOR_FILES = ('monitor_on', 'monitor_on_DEPRECATED')
 
 # The order settings are restored in: targets before the regions that
-# refer to them.
-_RESTORE_ORDER = (ATTRS, 'targets', INIT_REGIONS, RECORD, REPORT_FILTERS)
+# refer to them, and before the schemes, whose actions the kernel checks
+# against the targets' operations set.
+_RESTORE_ORDER = (ATTRS, 'targets', INIT_REGIONS, SCHEMES, RECORD,
+                  REPORT_FILTERS)
 
 
 class Debugfs:
@@ -96,12 +102,17 @@ class Debugfs:
 
     # Saving and restoring what was there before.
 
+    def setting(self, name):
+        """What a file holds as a setting: schemes without statistics."""
+        value = self.read(name)
+        return debugfs_settings(value) if name == SCHEMES else value
+
     def save(self):
         """Current values of every setting damo may change."""
         saved = {}
         for name in _RESTORE_ORDER:
             if name == 'targets' or self.has(name):
-                saved[name] = self.read(name)
+                saved[name] = self.setting(name)
         return saved
 
     def restore(self, saved, changed):
@@ -113,7 +124,7 @@ class Debugfs:
             if name not in changed or name not in saved:
                 continue
             try:
-                if self.read(name) == saved[name]:
+                if self.setting(name) == saved[name]:
                     continue
                 value = saved[name]
                 if name == 'targets' and value == '-1':
@@ -177,6 +188,15 @@ class Debugfs:
             return key
         raise DamoError('the kernel rejected the initial regions:\n  ' +
                         '\n  '.join(errors))
+
+    def set_schemes(self, lines):
+        """Set the schemes (debugfs lines; none removes them all)."""
+        if not self.has(SCHEMES):
+            if not lines:
+                return
+            raise DamoError('%s has no schemes file: this kernel has no '
+                            'DAMOS through debugfs' % self.dir)
+        self.write(SCHEMES, '\n'.join(lines))
 
     def set_record(self, nbytes, path):
         self.write(RECORD, '%d %s' % (nbytes, path))

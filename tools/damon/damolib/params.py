@@ -14,16 +14,17 @@ class MonitorParams:
     """Monitoring attributes (us, region counts), the operations set
     ('vaddr', 'fvaddr', 'paddr' or 'paddr_fault'), the target pids
     (vaddr, fvaddr), the initial regions ([(start, end)], or None to let
-    the kernel pick them for vaddr) and the access report filters of
+    the kernel pick them for vaddr), the access report filters of
     paddr_fault: write_only, and cpus (a CPU list such as '0-1,3', or None
-    for every CPU)."""
+    for every CPU), and the DAMOS schemes (damos.Scheme)."""
 
     def __init__(self, ops, pids=None, regions=None, sample=None,
                  aggr=None, updr=None, minr=None, maxr=None,
-                 write_only=False, cpus=None):
+                 write_only=False, cpus=None, schemes=()):
         self.ops = ops
         self.write_only = write_only
         self.cpus = cpus
+        self.schemes = list(schemes)
         self.pids = list(pids or [])
         self.regions = regions
         self.sample = DEFAULTS['sample'] if sample is None else sample
@@ -54,6 +55,9 @@ class MonitorParams:
             what += ', writes only'
         if self.cpus is not None:
             what += ', CPUs %s' % self.cpus
-        return '%s; sample %d us, aggr %d us, update %d us, regions %d-%d' \
+        text = '%s; sample %d us, aggr %d us, update %d us, regions %d-%d' \
             % (what, self.sample, self.aggr, self.updr, self.minr,
                self.maxr)
+        if self.schemes:
+            text += '; %d DAMOS scheme(s)' % len(self.schemes)
+        return text

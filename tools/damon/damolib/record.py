@@ -18,7 +18,8 @@ import sys
 import time
 
 from . import backend as backends
-from . import damon_args, footprint, paths as pathmod, recload, recsave
+from . import damon_args, damos_args, footprint, paths as pathmod, \
+    recload, recsave
 from .errors import DamoError
 from .fmt import size_str
 from .model import Intervals
@@ -303,6 +304,9 @@ def run(args):
     if args.output_permission is not None:
         permission = recsave.parse_permission(args.output_permission)
     target = damon_args.resolve_target(args.target, args)
+    if target.kind is None and damos_args.given(args):
+        raise DamoError('record: --damos_* options need a TARGET; "damo '
+                        'tune" changes the schemes of a running DAMON')
     regions = None
     if target.kind is not None:
         regions = damon_args.monitoring_regions(args, target.kind, paths)

@@ -35,7 +35,7 @@ def add_parser(sub, common):
     p.add_argument('--context_idx', type=int, metavar='N',
                    help='context of the target (damo records one: 0)')
     p.add_argument('--scheme_idx', type=int, metavar='N',
-                   help='not for monitoring results (waits for DAMOS)')
+                   help='not taken: damo does not record DAMOS tried regions')
     p.add_argument('--resol', type=int, nargs=2, metavar=('TIME', 'ADDR'),
                    help='time and address resolution (number of bins)')
     p.add_argument('--time_range', type=int, nargs=2,
@@ -80,8 +80,8 @@ def _check(args):
         raise DamoError('damo records one kdamond and one context: their '
                         'index is 0')
     if args.scheme_idx is not None:
-        raise DamoError('--scheme_idx: records of DAMOS tried regions wait '
-                        'for DAMOS')
+        raise DamoError('--scheme_idx: damo does not record DAMOS tried '
+                        'regions, only monitoring results')
     if args.resol and min(args.resol) <= 0:
         raise DamoError('--resol: both resolutions must be positive')
     if args.address_range and len(args.address_range) > 1:

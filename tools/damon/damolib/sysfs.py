@@ -15,7 +15,9 @@ Documentation/admin-guide/mm/damon/usage.rst is the reference)::
   .../targets/nr_targets             writing N makes targets 0..N-1
   .../targets/<T>/pid_target         the process, for vaddr and fvaddr
   .../targets/<T>/regions/nr_regions and regions/<R>/{start,end}
-  .../schemes/nr_schemes             DAMOS (not set up by damo yet)
+  .../schemes/nr_schemes             writing N makes schemes 0..N-1
+  .../schemes/<S>/action, access_pattern/, quotas/, watermarks/,
+                  filters/, stats/   one DAMOS scheme (damos.sysfs_files())
 
 damo uses kdamond 0 with one context.  Writing nr_kdamonds recreates
 the kdamond directories empty, so damo only does that when no kdamond is
@@ -24,9 +26,11 @@ Writes are single write() calls, like "echo value > file"; errors carry
 the file name and the kernel's errno text.
 """
 
+import errno
 import os
 import time
 
+from . import damos
 from .errors import DamoError, write_failed
 
 ADMIN = os.path.join('kernel', 'mm', 'damon', 'admin')
@@ -151,6 +155,101 @@ class Sysfs:
                 self.write(os.path.join(rdir, str(r), 'start'), start)
                 self.write(os.path.join(rdir, str(r), 'end'), end)
 
+    def _set_schemes(self, params, changed_only=False):
+        base = self.ctx('schemes')
+        nr_path = os.path.join(base, 'nr_schemes')
+        if not params.schemes and (not os.path.exists(nr_path) or (
+                changed_only and self.read(nr_path) == '0')):
+            return
+        files = [damos.sysfs_files(s, params.sample, params.aggr)
+                 for s in params.schemes]
+        try:
+            self.write(nr_path, len(params.schemes))
+        except DamoError as e:
+            # Kernels whose sysfs has no DAMOS refuse any other count.
+            if params.schemes and isinstance(e.__cause__, OSError) and \
+                    e.__cause__.errno in (errno.EINVAL, errno.EOPNOTSUPP):
+                raise DamoError('%s; this kernel\'s sysfs interface takes '
+                                'no DAMOS schemes: use --damon_interface '
+                                'debugfs' % e) from e
+            raise
+        for i, scheme_files in enumerate(files):
+            for rel, value in scheme_files:
+                self.write(os.path.join(base, str(i), rel), value)
+
+    def update_schemes_stats(self):
+        """Have the running kdamonds refresh their schemes' stats files;
+        False if the kernel would not."""
+        done = False
+        for k, state, _ in self.kdamond_states():
+            if state != 'on':
+                continue
+            try:
+                self.write(self.kd('state', kdamond=k),
+                           'update_schemes_stats')
+                done = True
+            except DamoError:
+                return False
+        return done
+
+    def tried_regions(self):
+        """[(total bytes, [(start, end, nr_accesses, age)])] of each scheme
+        of kdamond 0, refreshed by the kernel first (it applies the
+        schemes once more to find them); None if the kernel would not."""
+        try:
+            self.write(self.kd('state'), 'update_schemes_tried_regions')
+        except DamoError:
+            return None
+        base = self.ctx('schemes')
+        out = []
+        for i in range(int(self.read(os.path.join(base, 'nr_schemes')))):
+            tdir = os.path.join(base, str(i), 'tried_regions')
+            regions = []
+            for name in sorted((n for n in os.listdir(tdir) if n.isdigit()),
+                               key=int):
+                regions.append(tuple(
+                    int(self.read(os.path.join(tdir, name, f)))
+                    for f in ('start', 'end', 'nr_accesses', 'age')))
+            out.append((int(self.read(os.path.join(tdir, 'total_bytes'))),
+                        regions))
+        return out
+
+    def _schemes(self):
+        base = self.ctx('schemes')
+        if not os.path.exists(os.path.join(base, 'nr_schemes')):
+            return []
+        out = []
+        for i in range(int(self.read(os.path.join(base, 'nr_schemes')))):
+            sdir = os.path.join(base, str(i))
+
+            def get(rel, conv=int, sdir=sdir):
+                return conv(self.read(os.path.join(sdir, rel)))
+
+            def pair(name, get=get):
+                return (get('access_pattern/%s/min' % name),
+                        get('access_pattern/%s/max' % name))
+            filters = []
+            for f in range(get('filters/nr_filters')):
+                filters.append('%s%s' % (
+                    '' if get('filters/%d/matching' % f, str) == 'Y'
+                    else 'not ', get('filters/%d/type' % f, str)))
+            stats = None
+            if os.path.isdir(os.path.join(sdir, 'stats')):
+                stats = {n: get('stats/' + n) for n in damos.STAT_NAMES}
+            out.append({
+                'action': get('action', str),
+                'sz': pair('sz'), 'nr_accesses': pair('nr_accesses'),
+                'age': pair('age'),
+                'quota': (get('quotas/ms'), get('quotas/bytes'),
+                          get('quotas/reset_interval_ms'),
+                          tuple(get('quotas/weights/%s_permil' % w)
+                                for w in ('sz', 'nr_accesses', 'age'))),
+                'wmarks': (get('watermarks/metric', str),) + tuple(
+                    get('watermarks/' + w) for w in
+                    ('interval_us', 'high', 'mid', 'low')),
+                'filters': filters, 'stats': stats})
+        return out
+
     def _set_context(self, params, changed_only=False):
         avail = self.avail_operations()
         if avail is not None and params.ops not in avail:
@@ -170,6 +269,7 @@ class Sysfs:
         self._put(os.path.join(attrs, 'nr_regions', 'min'), params.minr,
                   changed_only)
         self._set_targets(params, changed_only)
+        self._set_schemes(params, changed_only)
         self._set_report_filters(params, changed_only)
 
     def _set_report_filters(self, params, changed_only=False):
@@ -234,6 +334,7 @@ class Sysfs:
                     int(self.read(os.path.join(rdir, str(r), 'start'))),
                     int(self.read(os.path.join(rdir, str(r), 'end')))))
             out['targets'].append((pid, regions))
+        out['schemes'] = self._schemes()
         return out
 
     # Running.

@@ -279,8 +279,9 @@ class FakeSysfs:
     """Plays the kernel behind a fake DAMON sysfs tree (regular files).
 
     install() wraps damolib.sysfs's low-level write so that, as in the
-    kernel, writing nr_kdamonds, nr_contexts, nr_targets or a target's
-    nr_regions makes that many fresh child directories, writing "on" to a
+    kernel, writing nr_kdamonds, nr_contexts, nr_targets, a target's
+    nr_regions, nr_schemes, nr_filters or nr_goals makes that many fresh
+    child directories (schemes with made-up stats), writing "on" to a
     kdamond's state starts it (pid 4321; EBUSY if it runs), "off" stops
     it, and "commit" counts (EINVAL if it is not running); nr_kdamonds
     and operations refuse writes (EBUSY) while it runs.  In-process
@@ -298,6 +299,21 @@ class FakeSysfs:
         'targets/nr_targets': '0',
         'schemes/nr_schemes': '0',
     }
+
+    SCHEME = dict(
+        [('action', 'stat'), ('target_nid', '0'),
+         ('apply_interval_us', '0'), ('quotas/ms', '0'),
+         ('quotas/bytes', '0'), ('quotas/reset_interval_ms', '0'),
+         ('quotas/goals/nr_goals', '0'), ('filters/nr_filters', '0'),
+         ('watermarks/metric', 'none'), ('stats/nr_tried', '7'),
+         ('stats/sz_tried', '8192'), ('stats/nr_applied', '7'),
+         ('stats/sz_applied', '8192'), ('stats/qt_exceeds', '0')] +
+        [('access_pattern/%s/%s' % (k, m), '0')
+         for k in ('sz', 'nr_accesses', 'age') for m in ('min', 'max')] +
+        [('quotas/weights/%s_permil' % k, '0')
+         for k in ('sz', 'nr_accesses', 'age')] +
+        [('watermarks/' + k, '0')
+         for k in ('interval_us', 'high', 'mid', 'low')])
 
     def __init__(self, root):
         self.root = root
@@ -352,6 +368,8 @@ class FakeSysfs:
             elif value == 'off':
                 real_write(path, 'off')
                 real_write(os.path.join(parent, 'pid'), '-1')
+            elif value == 'update_schemes_tried_regions':
+                self.tried(parent)
             elif value == 'commit':
                 if not self.on():
                     raise OSError(errno.EINVAL, 'Invalid argument')
@@ -372,6 +390,29 @@ class FakeSysfs:
                 'pid_target': '0', 'regions/nr_regions': '0'})
         elif name == 'nr_regions' and os.path.basename(parent) == 'regions':
             self._children(parent, int(value), {'start': '0', 'end': '0'})
+        elif name == 'nr_schemes':
+            self._children(parent, int(value), self.SCHEME)
+        elif name == 'nr_filters':
+            self._children(parent, int(value), {
+                'type': 'anon', 'matching': 'N', 'memcg_path': '',
+                'addr_start': '0', 'addr_end': '0',
+                'damon_target_idx': '0'})
+        elif name == 'nr_goals':
+            self._children(parent, int(value), {'target_metric': '',
+                                                'target_value': '0',
+                                                'current_value': '0'})
+
+    def tried(self, kdamond):
+        """Two made-up tried regions for every scheme of kdamond."""
+        base = os.path.join(kdamond, 'contexts', '0', 'schemes')
+        for name in os.listdir(base):
+            if name.isdigit():
+                self._files({'total_bytes': '12288', '0/start': '4096',
+                             '0/end': '8192', '0/nr_accesses': '0',
+                             '0/age': '3', '1/start': '8192',
+                             '1/end': '16384', '1/nr_accesses': '2',
+                             '1/age': '0'},
+                            os.path.join(base, name, 'tried_regions'))
 
     def install(self, test):
         from unittest import mock
@@ -383,3 +424,17 @@ class FakeSysfs:
         patcher.start()
         test.addCleanup(patcher.stop)
         return self
+
+
+class SysfsCase(TempDirTest):
+    """A test against a FakeSysfs tree (self.fake); self.damo() runs damo
+    with the options that point it there."""
+
+    def setUp(self):
+        super().setUp()
+        self.root, self.proc = make_sysfs(self.path('root'))
+        self.fake = FakeSysfs(self.root).install(self)
+        self.opts = ['--sysfs-root', self.root, '--proc-root', self.proc]
+
+    def damo(self, *argv, status=0):
+        return damo_checked(self, self.opts, argv, status)

@@ -11,15 +11,7 @@ from damolib import backend, params, paths, recload, sysfs
 from damolib.errors import DamoError
 
 
-class SysfsTest(support.TempDirTest):
-    def setUp(self):
-        super().setUp()
-        self.root, self.proc = support.make_sysfs(self.path('root'))
-        self.fake = support.FakeSysfs(self.root).install(self)
-        self.opts = ['--sysfs-root', self.root, '--proc-root', self.proc]
-
-    def damo(self, *argv, status=0):
-        return support.damo_checked(self, self.opts, argv, status)
+class SysfsTest(support.SysfsCase):
 
     def test_chosen_when_present(self):
         be = backend.choose(paths.Paths(sysfs=self.root,

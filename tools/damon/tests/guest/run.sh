@@ -268,6 +268,44 @@ else
 	skip "damo module reclaim: no DAMON_RECLAIM in this kernel"
 fi
 
+# 7. DAMOS: a stat scheme on paddr counts tried regions in "damo status",
+# through debugfs, and through sysfs when its schemes/ takes schemes.
+# tried_ok IFACE: start, wait up to 20 s for nr_tried > 0, stop.
+tried_ok() {
+	local i tried=0
+	"$damo" start --damon_interface "$1" paddr --damos_action stat \
+		--damos_access_rate 0% max > "$work/damos-$1.out" 2>&1 ||
+		{ sed 's/^/# /' "$work/damos-$1.out"; return 2; }
+	for i in $(seq 40); do
+		"$damo" status --damon_interface "$1" > "$work/damos-st.out" 2>&1
+		tried=$(sed -n 's/.*stats: nr_tried \([0-9]*\),.*/\1/p' \
+			"$work/damos-st.out" | head -1)
+		[ "${tried:-0}" -gt 0 ] && break
+		sleep 0.5
+	done
+	sed 's/^/# /' "$work/damos-st.out"
+	"$damo" stop --damon_interface "$1" > /dev/null 2>&1
+	[ "${tried:-0}" -gt 0 ]
+}
+check "start --damos_action stat counts tried regions (debugfs)" \
+	tried_ok debugfs
+if [ "$iface" = sysfs ]; then
+	tried_ok sysfs
+	rc=$?
+	if [ $rc = 2 ] && grep -q 'takes no DAMOS schemes' \
+			"$work/damos-sysfs.out"; then
+		skip "start --damos_action stat (sysfs takes no schemes yet)"
+	else
+		check "start --damos_action stat counts tried regions (sysfs)" \
+			test $rc = 0
+	fi
+fi
+"$damo" schemes --damon_interface debugfs --damos_action stat --timeout 2 \
+	paddr > "$work/schemes.out" 2>&1
+check "schemes --timeout 2 prints the scheme's stats" \
+	grep -q 'stats: nr_tried [1-9]' "$work/schemes.out"
+sed 's/^/# /' "$work/schemes.out"
+
 if [ "$results" != "$work" ]; then
 	cp "$vrec" "$prec" "$work/layout.txt" "$results/" 2>/dev/null
 fi
