@@ -251,7 +251,7 @@ st_module_reload() {
 # command line (modules-boot); as modules over damon.ko on the debug kernel
 # (KASAN, lockdep, kmemleak) they load with enabled=Y, unload while
 # running, and go through rounds of enable, commit, bad commit and disable
-# with no leak and no kdamond left (module-users): 50 rounds in make
+# with no leak and no kdamond left (module-users): 20 rounds in make
 # check, 200 in make check-debug.
 st_modules_boot() {
 	local out=$logs/modules-boot.out
@@ -266,7 +266,7 @@ st_modules_boot() {
 }
 
 st_module_users() {
-	local out=$logs/module-users.out d=$build/debug/mm/damon rounds=50
+	local out=$logs/module-users.out d=$build/debug/mm/damon rounds=20
 
 	[ "$flavour" = debug ] && rounds=200
 	DAMON_KO=$d/damon.ko DAMON_RECLAIM_KO=$d/damon_reclaim.ko \
