@@ -151,7 +151,7 @@ SYSFS_FUZZ_LONG="DAMON_SYSFS_FUZZ_WRITES=500 DAMON_SYSFS_FUZZ_CYCLES=10000
 	DAMON_SYSFS_FUZZ_RACES=1000"
 
 st_selftests() {
-	local out=$build/share/ksft/ours limit=1500 long=
+	local out=$build/share/ksft/ours limit=2400 long=
 
 	ksft_build "$build/linux" "$out" || { tail -20 "$logs/ksft-build-ours.out" >&2; echo 0 1 0; return; }
 	if [ "$flavour" = debug ]; then
@@ -281,7 +281,10 @@ st_module_users() {
 	esac
 }
 
-export kselftest_override_timeout=${kselftest_override_timeout:-120}
+# Each kselftest may take up to 300 s (the suite's settings file says the
+# same): the fuzz suites take about a minute on an idle machine and hit 120 s
+# on a loaded one.
+export kselftest_override_timeout=${kselftest_override_timeout:-300}
 
 stage deps st_deps
 stage layers st_layers
