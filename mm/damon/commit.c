@@ -292,8 +292,10 @@ static void damon_commit_targets(struct damon_commit_plan *plan,
  *   damon_add_scheme() does.
  * - Callbacks and the operations set's private data of @dst stay.
  *
- * A running @dst then splits regions that the new attributes find too
- * large, as it does when it starts.
+ * A running @dst then merges its regions at once if the new attributes
+ * allow fewer than it has, and splits regions that the new attributes find
+ * too large, as it does when it starts, so that the regions users see next
+ * already respect the new bounds.
  *
  * @src gives some of its targets away and gets removed ones of @dst in
  * exchange; its owner can only destroy it afterwards, on success or not.
@@ -328,8 +330,10 @@ int damon_commit_ctx(struct damon_ctx *dst, struct damon_ctx *src)
 		dst->ops = src->ops;
 	damon_commit_targets(&plan, dst);
 	damos_commit_apply(dst, &plan.schemes);
-	if (running)
+	if (running) {
+		damon_fit_nr_regions(dst);
 		damon_initial_split(dst);
+	}
 out:
 	damon_commit_free_plan(&plan);
 	return err;

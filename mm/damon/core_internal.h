@@ -102,6 +102,7 @@ void damon_merge_regions(struct damon_ctx *ctx, unsigned int thres,
 void damon_mark_hot_windows(struct damon_ctx *ctx);
 void damon_split_regions(struct damon_ctx *ctx);
 void damon_initial_split(struct damon_ctx *ctx);
+void damon_fit_nr_regions(struct damon_ctx *ctx);
 void damon_adapt_regions(struct damon_ctx *ctx);
 
 /* The operations registry. */

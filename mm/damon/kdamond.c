@@ -147,8 +147,15 @@ static int kdamond_sample(struct damon_ctx *ctx)
 				 ctx->next_update_sample)) {
 		ctx->next_update_sample = ctx->passed_samples +
 			damon_update_samples(&ctx->attrs);
-		if (ctx->ops.update)
+		if (ctx->ops.update) {
 			ctx->ops.update(ctx);
+			/*
+			 * Users see the regions before the next aggregation
+			 * adapts them: bring new or lost ranges within the
+			 * bounds now.
+			 */
+			damon_fit_nr_regions(ctx);
+		}
 	}
 	return 0;
 }

@@ -380,6 +380,28 @@ void damon_initial_split(struct damon_ctx *ctx)
 }
 
 /**
+ * damon_fit_nr_regions() - Bring the number of regions within bounds now.
+ * @ctx:	The context.
+ *
+ * An operations update (ranges that grew by a large new region, or shrank)
+ * or a commit (new bounds) may leave a context outside
+ * [min_nr_regions, max_nr_regions], as may a split that could not cut
+ * regions that are small or hold a hot window into enough pieces.  Users
+ * see the regions at the end of the next aggregation interval, before
+ * that interval adapts them, so fix the count at once: merge as
+ * damon_adapt_regions() does while there are too many, and cut regions
+ * larger than damon_merge_sz_limit() evenly while there are too few.
+ * A context already within its bounds is left as it is.
+ */
+void damon_fit_nr_regions(struct damon_ctx *ctx)
+{
+	if (damon_ctx_nr_regions(ctx) > ctx->attrs.max_nr_regions)
+		damon_merge_to_fit(ctx, damon_merge_threshold(ctx));
+	if (damon_ctx_nr_regions(ctx) < ctx->attrs.min_nr_regions)
+		damon_initial_split(ctx);
+}
+
+/**
  * damon_adapt_regions() - Adjust regions at the end of an aggregation.
  * @ctx:	The context, whose regions hold the access counts of the
  *		aggregation interval that just ended.
@@ -387,7 +409,8 @@ void damon_initial_split(struct damon_ctx *ctx)
  * Ages the regions, sizes the likely hot part of mostly idle regions that
  * saw an access, merges them until at most max_nr_regions are left,
  * moves the access counts to &damon_region->last_nr_accesses, and splits
- * the regions for the next aggregation interval.
+ * the regions for the next aggregation interval, evenly where random cuts
+ * leave fewer than min_nr_regions.
  */
 void damon_adapt_regions(struct damon_ctx *ctx)
 {
@@ -407,4 +430,5 @@ void damon_adapt_regions(struct damon_ctx *ctx)
 		}
 	}
 	damon_split_regions(ctx);
+	damon_fit_nr_regions(ctx);
 }

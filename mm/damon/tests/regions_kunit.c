@@ -621,6 +621,73 @@ static void damon_test_adapt_extremes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_first_region(t)->ar.end, 11UL);
 }
 
+/*
+ * An operations update that added one large region leaves few regions after
+ * the merge; random cuts cannot bring them back to min_nr_regions when the
+ * large region holds a hot window (at most three pieces) and the others are
+ * two DAMON_MIN_REGION small.  The split must still reach the minimum.
+ */
+static void damon_test_adapt_short_of_min(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test);
+	struct damon_target *t = damon_test_new_target(test, ctx);
+	struct damon_region *r;
+
+	ctx->attrs.min_nr_regions = 20;
+	ctx->attrs.max_nr_regions = 100;
+	damon_test_add_regions(test, t, 0, 2 * MR, 3);
+	damon_test_add_regions(test, t, 6 * MR, 100 * MR, 1);
+	damon_for_each_region(r, t)
+		r->nr_accesses = damon_aggr_samples(&ctx->attrs);
+	r = damon_last_region(t);
+	r->nr_accesses = 1;
+	r->hit_addr = r->ar.start + 50 * MR;
+	damon_adapt_regions(ctx);
+	KUNIT_EXPECT_TRUE_MSG(test, damon_test_ctx_ok(ctx, 20, 100, 106 * MR),
+			      "%lu regions", damon_ctx_nr_regions(ctx));
+}
+
+/* Ranges that shrink or grow, and bounds that change, between aggregations. */
+static void damon_test_fit_nr_regions(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test);
+	struct damon_target *t = damon_test_new_target(test, ctx);
+	struct damon_addr_range range = { 0, 10 * MR };
+	struct damon_region *r;
+	unsigned int i = 0;
+
+	ctx->attrs.min_nr_regions = 10;
+	ctx->attrs.max_nr_regions = 30;
+	damon_test_add_regions(test, t, 0, MR, 100);
+	damon_fit_nr_regions(ctx);
+	KUNIT_EXPECT_TRUE(test, damon_test_ctx_ok(ctx, 10, 30, 100 * MR));
+
+	/* The ranges shrank to one region's worth: cut it evenly. */
+	KUNIT_ASSERT_EQ(test, damon_set_regions(t, NULL, 0), 0);
+	damon_test_add_regions(test, t, 0, 10 * MR, 1);
+	damon_test_add_regions(test, t, 10 * MR, 90 * MR, 1);
+	KUNIT_ASSERT_EQ(test, damon_set_regions(t, &range, 1), 0);
+	damon_fit_nr_regions(ctx);
+	KUNIT_EXPECT_TRUE(test, damon_test_ctx_ok(ctx, 10, 30, 10 * MR));
+
+	/* A lower maximum merges at once, whatever the counts. */
+	KUNIT_ASSERT_EQ(test, damon_set_regions(t, NULL, 0), 0);
+	damon_test_add_regions(test, t, 0, MR, 30);
+	damon_for_each_region(r, t)
+		r->nr_accesses = (i++ % 2) * 20;
+	ctx->attrs.min_nr_regions = 3;
+	ctx->attrs.max_nr_regions = 7;
+	damon_fit_nr_regions(ctx);
+	KUNIT_EXPECT_TRUE(test, damon_test_ctx_ok(ctx, 3, 7, 30 * MR));
+
+	/* Within bounds: nothing changes, even with a large region. */
+	KUNIT_ASSERT_EQ(test, damon_set_regions(t, NULL, 0), 0);
+	damon_test_add_regions(test, t, 0, MR, 3);
+	damon_test_add_regions(test, t, 3 * MR, 100 * MR, 1);
+	damon_fit_nr_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 4U);
+}
+
 /* Measure one aggregation pass (merge and split) at 1,000 regions. */
 static void damon_test_adapt_cost(struct kunit *test)
 {
@@ -671,6 +738,8 @@ static struct kunit_case damon_regions_cases[] = {
 	KUNIT_CASE(damon_test_adapt_bounds),
 	KUNIT_CASE(damon_test_adapt_too_many),
 	KUNIT_CASE(damon_test_adapt_extremes),
+	KUNIT_CASE(damon_test_adapt_short_of_min),
+	KUNIT_CASE(damon_test_fit_nr_regions),
 	KUNIT_CASE(damon_test_adapt_cost),
 	{}
 };
