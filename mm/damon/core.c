@@ -140,7 +140,7 @@ struct damon_ctx *damon_new_ctx(void)
 EXPORT_SYMBOL_GPL(damon_new_ctx);
 
 /**
- * damon_destroy_ctx() - Free a context with its targets and schemes.
+ * damon_destroy_ctx() - Free a context and everything it holds.
  * @ctx:	The context, which must not be running.
  *
  * The operations set's private data is not freed here: the operations set
@@ -311,8 +311,8 @@ struct damon_kdamond_start {
 /*
  * Account for a kdamond that is about to exit: its last use of @ctx.
  * Requests of damon_call() that it did not run are canceled here, under
- * damon_lock, so that damon_destroy_ctx() waits for that too.  A
- * damos_walk() still waiting is let go under the lock that damos_walk()
+ * damon_lock, so that damon_destroy_ctx() waits for that too.
+ * A damos_walk() still waiting is let go under the lock that damos_walk()
  * checks the kdamond with, so that none can start waiting after it.
  */
 static void damon_kdamond_exited(struct damon_ctx *ctx)
@@ -400,11 +400,12 @@ out:
  * of its callbacks returns non-zero.
  *
  * Return: 0 if every context started.  -EINVAL if @nr_ctxs is not positive
- * or a context has invalid attributes; the error of damos_validate() if a
- * context has a scheme its operations set cannot run; -EBUSY if the group
- * conflicts with the running contexts or a context is already running
- * (also when it is listed twice); the error of kthread_run() otherwise.  On
- * failure no context of @ctxs is left running by this call.
+ * or a context has invalid attributes; -EBUSY if the group conflicts with
+ * the running contexts or a context is already running (also when it is
+ * listed twice); the error of kthread_run() otherwise.  On failure no
+ * context of @ctxs is left running by this call.
+ * A context with a scheme that its operations set cannot run fails with
+ * the error of damos_validate().
  */
 int damon_start(struct damon_ctx **ctxs, int nr_ctxs, bool exclusive)
 {

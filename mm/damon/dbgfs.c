@@ -69,9 +69,11 @@ static unsigned int dbgfs_stopping;
 
 /* Names in the root directory that a context may not take. */
 static const char * const dbgfs_root_names[] = {
-	"attrs", "target_ids", "pids", "init_regions", "record", "schemes",
+	"attrs", "target_ids", "pids", "init_regions", "record",
 	"kdamond_pid", "monitor_on", "monitor_on_DEPRECATED", "mk_contexts",
-	"rm_contexts", "report_filters",
+	"rm_contexts",
+	"schemes",
+	"report_filters",
 };
 
 /* Contexts */

@@ -107,11 +107,30 @@ static int kdamond_aggregate(struct damon_ctx *ctx)
 	return 0;
 }
 
+/*
+ * Watermarks may have deactivated every scheme: then rest for the time
+ * they tell instead of sampling, still serving damon_call() and
+ * damos_walk().  Return whether it rested.
+ */
+static bool kdamond_rested(struct damon_ctx *ctx)
+{
+	unsigned long idle_us = damos_wmarks_update(ctx, ktime_get_ns());
+
+	if (!idle_us)
+		return false;
+	damon_calls_run(ctx);
+	damos_walk_progress(ctx);
+	kdamond_sleep(ctx, idle_us);
+	return true;
+}
+
 /* One sampling interval.  Return non-zero to stop monitoring. */
 static int kdamond_sample(struct damon_ctx *ctx)
 {
 	int stop = 0;
 
+	if (kdamond_rested(ctx))
+		return 0;
 	/* Between two samples nothing of @ctx is in use: a safe point. */
 	damon_calls_run(ctx);
 	if (ctx->ops.prepare_access_checks)
@@ -183,18 +202,8 @@ void damon_kdamond_run(struct damon_ctx *ctx)
 		damos_kdamond_start(ctx);
 	}
 
-	while (!stop && !kthread_should_stop() && !kdamond_targets_gone(ctx)) {
-		/* Watermarks may have deactivated every scheme: then rest. */
-		unsigned long idle_us = damos_wmarks_update(ctx, ktime_get_ns());
-
-		if (idle_us) {
-			damon_calls_run(ctx);
-			damos_walk_progress(ctx);
-			kdamond_sleep(ctx, idle_us);
-			continue;
-		}
+	while (!stop && !kthread_should_stop() && !kdamond_targets_gone(ctx))
 		stop = kdamond_sample(ctx);
-	}
 
 	damon_reports_close(ctx);
 	if (ctx->ops.cleanup)

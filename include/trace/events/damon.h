@@ -2,9 +2,8 @@
 /*
  * DAMON tracepoints.
  *
- * perf, trace-cmd and DAMON's user space tools parse the text that
- * damon_aggregated and damos_before_apply print, so their format is part of
- * the ABI.
+ * perf, trace-cmd and DAMON's user space tools parse the text that the
+ * tracepoints print, so their format is part of the ABI.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM damon
