@@ -23,6 +23,13 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm 2>/dev/null
+# devtmpfs has no /dev/std* links (udev makes them).  Without them, a
+# redirection to /dev/stdout creates a regular file there: the kselftest
+# runner sends every test's own output to ">>/dev/stdout" and it was lost.
+ln -sfn /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 # Writable scratch space before any share is mounted below it.  When the
 # repository itself lives below one of those folders (a clone in /tmp),
