@@ -126,22 +126,22 @@ struct damon_target {
 
 /**
  * enum damos_action - What a scheme does to the regions it picks.
+ * @DAMOS_STAT:		Do nothing but count the region in the statistics.
+ * @DAMOS_PAGEOUT:	Reclaim the region's pages.
+ * @DAMOS_COLD:		Deactivate the region's pages, like madvise(MADV_COLD).
  * @DAMOS_WILLNEED:	Ask for the region to be read in soon, like
  *			madvise(MADV_WILLNEED).
- * @DAMOS_COLD:		Deactivate the region's pages, like madvise(MADV_COLD).
- * @DAMOS_PAGEOUT:	Reclaim the region's pages.
- * @DAMOS_HUGEPAGE:	Allow huge pages there, like madvise(MADV_HUGEPAGE).
  * @DAMOS_NOHUGEPAGE:	Forbid huge pages there, like
  *			madvise(MADV_NOHUGEPAGE).
- * @DAMOS_LRU_PRIO:	Move the region's pages to the head of the active
- *			LRU lists, so that reclaim takes them last.
+ * @DAMOS_HUGEPAGE:	Allow huge pages there, like madvise(MADV_HUGEPAGE).
  * @DAMOS_LRU_DEPRIO:	Move the region's pages to the inactive LRU lists, so
  *			that reclaim takes them first.
- * @DAMOS_MIGRATE_HOT:	Migrate the region's pages to &damos->target_nid,
- *			hottest regions first.
+ * @DAMOS_LRU_PRIO:	Move the region's pages to the head of the active
+ *			LRU lists, so that reclaim takes them last.
  * @DAMOS_MIGRATE_COLD:	Migrate the region's pages to &damos->target_nid,
  *			coldest regions first.
- * @DAMOS_STAT:		Do nothing but count the region in the statistics.
+ * @DAMOS_MIGRATE_HOT:	Migrate the region's pages to &damos->target_nid,
+ *			hottest regions first.
  * @NR_DAMOS_ACTIONS:	The number of actions.
  *
  * Each operations set does the actions of its &damon_operations->damos_actions.
@@ -149,16 +149,16 @@ struct damon_target {
  * own keywords and numbers.
  */
 enum damos_action {
-	DAMOS_WILLNEED,
-	DAMOS_COLD,
+	DAMOS_STAT,		/* first: a zeroed scheme only counts */
 	DAMOS_PAGEOUT,
-	DAMOS_HUGEPAGE,
+	DAMOS_COLD,
+	DAMOS_WILLNEED,
 	DAMOS_NOHUGEPAGE,
-	DAMOS_LRU_PRIO,
+	DAMOS_HUGEPAGE,
 	DAMOS_LRU_DEPRIO,
-	DAMOS_MIGRATE_HOT,
+	DAMOS_LRU_PRIO,
 	DAMOS_MIGRATE_COLD,
-	DAMOS_STAT,
+	DAMOS_MIGRATE_HOT,
 	NR_DAMOS_ACTIONS,
 };
 

@@ -36,16 +36,16 @@
 static DEFINE_MUTEX(damon_sysfs_schemes_resize_lock);
 
 static const char * const damon_sysfs_actions[] = {
-	[DAMOS_WILLNEED] = "willneed",
-	[DAMOS_COLD] = "cold",
-	[DAMOS_PAGEOUT] = "pageout",
-	[DAMOS_HUGEPAGE] = "hugepage",
-	[DAMOS_NOHUGEPAGE] = "nohugepage",
-	[DAMOS_LRU_PRIO] = "lru_prio",
-	[DAMOS_LRU_DEPRIO] = "lru_deprio",
-	[DAMOS_MIGRATE_HOT] = "migrate_hot",
-	[DAMOS_MIGRATE_COLD] = "migrate_cold",
 	[DAMOS_STAT] = "stat",
+	[DAMOS_PAGEOUT] = "pageout",
+	[DAMOS_COLD] = "cold",
+	[DAMOS_WILLNEED] = "willneed",
+	[DAMOS_NOHUGEPAGE] = "nohugepage",
+	[DAMOS_HUGEPAGE] = "hugepage",
+	[DAMOS_LRU_DEPRIO] = "lru_deprio",
+	[DAMOS_LRU_PRIO] = "lru_prio",
+	[DAMOS_MIGRATE_COLD] = "migrate_cold",
+	[DAMOS_MIGRATE_HOT] = "migrate_hot",
 };
 
 static_assert(ARRAY_SIZE(damon_sysfs_actions) == NR_DAMOS_ACTIONS);

@@ -64,23 +64,24 @@ TRACE_EVENT(damos_before_apply,
 	    TP_ARGS(ctx_idx, scheme_idx, target_idx, r, nr_accesses,
 		    nr_regions),
 
-	    TP_STRUCT__entry(__field(unsigned int, ctx_idx)
-			     __field(unsigned int, scheme_idx)
-			     __field(unsigned long, target_idx)
-			     __field(unsigned long, start)
+	    /* The longs first: no padding between the fields. */
+	    TP_STRUCT__entry(__field(unsigned long, start)
 			     __field(unsigned long, end)
+			     __field(unsigned long, target_idx)
+			     __field(unsigned int, ctx_idx)
+			     __field(unsigned int, scheme_idx)
+			     __field(unsigned int, nr_regions)
 			     __field(unsigned int, nr_accesses)
-			     __field(unsigned int, age)
-			     __field(unsigned int, nr_regions)),
+			     __field(unsigned int, age)),
 
-	    TP_fast_assign(__entry->ctx_idx = ctx_idx;
-			   __entry->scheme_idx = scheme_idx;
-			   __entry->target_idx = target_idx;
-			   __entry->start = r->ar.start;
+	    TP_fast_assign(__entry->start = r->ar.start;
 			   __entry->end = r->ar.end;
+			   __entry->target_idx = target_idx;
+			   __entry->ctx_idx = ctx_idx;
+			   __entry->scheme_idx = scheme_idx;
+			   __entry->nr_regions = nr_regions;
 			   __entry->nr_accesses = nr_accesses;
-			   __entry->age = r->age;
-			   __entry->nr_regions = nr_regions;),
+			   __entry->age = r->age;),
 
 	    TP_printk("ctx_idx=%u scheme_idx=%u target_idx=%lu nr_regions=%u %lu-%lu: %u %u",
 		      __entry->ctx_idx, __entry->scheme_idx,
