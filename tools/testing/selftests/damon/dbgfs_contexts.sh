@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib_dbgfs.sh"
 dbgfs_setup
 EINVAL="Invalid argument"
 EBUSY="Device or resource busy"
-lines=$(dmesg | wc -l)
+lines=$(kmsg_mark) || fail "cannot write to /dev/kmsg"
 ram=$(largest_ram) || fail "no System RAM in /proc/iomem"
 read -r ram_start ram_end <<< "$ram"
 half=$(( (ram_start + (ram_end - ram_start) / 2) & ~4095 ))

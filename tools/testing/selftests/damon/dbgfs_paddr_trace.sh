@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib_dbgfs.sh"
 
 dbgfs_setup
 skip_unless_file "$tracefs/events/damon/damon_aggregated" "tracefs"
-lines=$(dmesg | wc -l)
+lines=$(kmsg_mark) || fail "cannot write to /dev/kmsg"
 ram=$(largest_ram) || fail "no System RAM in /proc/iomem"
 read -r start end <<< "$ram"
 trace=$tracefs/events/damon/damon_aggregated

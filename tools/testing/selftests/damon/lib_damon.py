@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 KSFT_PASS, KSFT_FAIL, KSFT_SKIP = 0, 1, 4
 SPLAT = re.compile(r'BUG:|WARNING:|Oops|KASAN|UBSAN|kmemleak|'
@@ -25,6 +26,31 @@ def skip(msg):
 def dmesg_lines():
     return subprocess.run(['dmesg'], capture_output=True, text=True,
                           check=False).stdout.splitlines()
+
+
+def kmsg_mark():
+    """Write a mark of this test to the kernel log and return it, for
+    kmsg_since().  Line numbers of dmesg would not do: once the log buffer
+    is full, old lines make room for new ones, so a line count taken earlier
+    points at the wrong place."""
+    mark = 'damon-selftest: %s[%d] mark %d' % (
+        os.path.basename(sys.argv[0]), os.getpid(), time.monotonic_ns())
+    try:
+        with open('/dev/kmsg', 'w') as f:
+            f.write(mark + '\n')
+    except OSError as e:
+        fail('cannot write to /dev/kmsg: %s' % e)
+    return mark
+
+
+def kmsg_since(mark):
+    """The lines of the kernel log after the mark.  If the mark has been
+    pushed out of the buffer, all the buffer holds came after it."""
+    lines = dmesg_lines()
+    for i in range(len(lines) - 1, -1, -1):
+        if mark in lines[i]:
+            return lines[i + 1:]
+    return lines
 
 
 def largest_ram():
@@ -47,7 +73,7 @@ class Files:
 
     def __init__(self, path):
         self.dir = path
-        self.dmesg_start = len(dmesg_lines())
+        self.kmsg_mark = kmsg_mark()
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -73,7 +99,7 @@ class Files:
             fail('writing "%s" to %s: %s' % (value, name, os.strerror(err)))
 
     def check_no_splat(self):
-        bad = [line for line in dmesg_lines()[self.dmesg_start:]
+        bad = [line for line in kmsg_since(self.kmsg_mark)
                if SPLAT.search(line)]
         if bad:
             fail('kernel splat:\n' + '\n'.join(bad))

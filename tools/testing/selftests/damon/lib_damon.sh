@@ -91,13 +91,36 @@ largest_ram()
 	echo "$bstart $((bstart + best))"
 }
 
-# no_splat SINCE_LINE: fail if the kernel log after line SINCE_LINE holds a
+# kmsg_mark: write a mark of this test to the kernel log and print it, for
+# kmsg_since and no_splat; fails if it cannot.  Line numbers of dmesg would
+# not do: once the log buffer is full, old lines make room for new ones, so
+# a line count taken earlier points at the wrong place.
+kmsg_mark()
+{
+	local mark
+
+	mark="damon-selftest: ${0##*/}[$$] mark $(date +%s%N)"
+	echo "$mark" > /dev/kmsg || return
+	echo "$mark"
+}
+
+# kmsg_since MARK: the kernel log after MARK.  If MARK was written and has
+# been pushed out of the buffer since, all the buffer holds came after it.
+kmsg_since()
+{
+	dmesg | awk -v mark="$1" '
+		{ line[NR] = $0 }
+		index($0, mark) { from = NR }
+		END { for (i = from + 1; i <= NR; i++) print line[i] }'
+}
+
+# no_splat MARK: fail if the kernel log after MARK (from kmsg_mark) holds a
 # splat.
 no_splat()
 {
 	local bad
 
-	bad=$(dmesg | tail -n +"$(($1 + 1))" |
+	bad=$(kmsg_since "$1" |
 	      grep -E 'BUG:|WARNING:|Oops|KASAN|UBSAN|kmemleak|circular locking|general protection')
 	[ -z "$bad" ] || fail "kernel splat: $bad"
 }

@@ -19,7 +19,16 @@ done
 [ ${#mods[@]} -gt 0 ] || { echo "SKIP: neither DAMON_RECLAIM nor DAMON_LRU_SORT"; exit $KSFT_SKIP; }
 
 [ "$(kdamonds)" -eq 0 ] || fail "a kdamond runs before the test"
-log_start=$(dmesg | wc -l)
+# Whatever happens, leave the modules off with their parameters as found,
+# and the debugfs interface off, for the tests that come next.
+save_params "${mods[@]}"
+cleanup()
+{
+	restore_params "${mods[@]}"
+	[ -n "${dbgfs_saved_attrs:-}" ] && dbgfs_restore
+}
+trap cleanup EXIT
+log_start=$(kmsg_mark) || fail "cannot write to /dev/kmsg"
 ram=$(largest_ram) || fail "no System RAM in /proc/iomem"
 
 # Mainline 6.12's names and defaults.
@@ -84,7 +93,7 @@ refused()
 	write_fails "$p/commit_inputs" Y "Invalid argument"
 	running "$m"
 	reads "$p/kdamond_pid" "$pid"
-	dmesg | tail -n +"$log_start" | grep -q "$m: .*$5" ||
+	kmsg_since "$log_start" | grep -q "$m: .*$5" ||
 		fail "$m: no message about $5 in the kernel log"
 	echo N > "$p/enabled"
 	write_fails "$p/enabled" Y "Invalid argument"
@@ -166,13 +175,14 @@ fi
 # runs, and it is refused while a module runs.
 if [ -f "$dbgfs/monitor_on" ]; then
 	dbgfs_setup
+	trap cleanup EXIT
 	write_ok "$dbgfs/target_ids" paddr
 	write_ok "$dbgfs/init_regions" "-1 $ram"
 	write_ok "$dbgfs/monitor_on" on
 	for m in "${mods[@]}"; do
 		write_fails "/sys/module/$m/parameters/enabled" Y "Device or resource busy"
 		stopped "$m"
-		dmesg | tail -n +"$log_start" | grep -q "$m: cannot start while an exclusive" ||
+		kmsg_since "$log_start" | grep -q "$m: cannot start while an exclusive" ||
 			fail "$m: no message about the exclusive debugfs context"
 	done
 	write_ok "$dbgfs/monitor_on" off

@@ -15,7 +15,7 @@ source "$(dirname "$0")/lib_sysfs.sh"
 
 sysfs_setup
 seconds=${DAMON_RACE_SECONDS:-30}
-log_start=$(dmesg | wc -l)
+log_start=$(kmsg_mark) || fail "cannot write to /dev/kmsg"
 counts=$(mktemp -d)
 trap 'sysfs_reset; kill $victim 2>/dev/null; rm -rf "$counts"' EXIT
 
