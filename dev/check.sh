@@ -265,30 +265,6 @@ st_modules_boot() {
 	esac
 }
 
-# modules_params.sh and lru_sort_active.py pass when run by themselves
-# (every run so far) and fail with exit 1 and no output as the last two of
-# the kselftest runner's 39 tests; why is not known yet (the runner's
-# output of every test is lost here too).  They run in a guest of their
-# own, with swap, until that is understood.
-MODULES_TESTS="modules_params.sh lru_sort_active.py"
-
-st_modules_tests() {
-	local out=$logs/modules-tests.out t pass=0 fail=0 skip=0
-	local dir=$build/linux/tools/testing/selftests/damon
-
-	# OUTPUT: where the selftests stage built their programs.
-	guest_run -t 600 -s 1024 "cd $dir && export OUTPUT=$build/share/ksft/ours/kselftest/damon && for t in $MODULES_TESTS; do ./\$t; echo \"=== \$t rc=\$?\"; done" > "$out" 2>&1
-	for t in $MODULES_TESTS; do
-		case $(sed -n "s/^=== $t rc=//p" "$out") in
-		0) pass=$((pass + 1)) ;;
-		4) skip=$((skip + 1)) ;;
-		*) fail=$((fail + 1)) ;;
-		esac
-	done
-	if [ $fail -gt 0 ]; then tail -40 "$out" >&2; else grep '^===' "$out" >&2; fi
-	echo $pass $fail $skip
-}
-
 st_module_users() {
 	local out=$logs/module-users.out d=$build/debug/mm/damon rounds=20
 
@@ -323,7 +299,6 @@ if [ "$guest_ok" -eq 0 ]; then
 	stage selftests st_selftests
 	stage upstream-selftests st_upstream
 	stage modules-boot st_modules_boot
-	stage modules-tests st_modules_tests
 fi
 stage damo st_damo
 if [ "$guest_ok" -eq 0 ]; then
