@@ -269,10 +269,15 @@ static void damos_test_commit(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, damos_commit_schemes(dst, src), 0);
 	KUNIT_EXPECT_EQ(test, damon_nr_schemes(dst), 3U);
-	/* Settings from @src; what was counted stays by position. */
+	/*
+	 * Settings from @src; what was counted stays by position.  Without
+	 * watermarks, old and new schemes are active at once, so that a walk
+	 * right after the commit waits for them.
+	 */
 	damon_for_each_scheme(s, dst) {
 		KUNIT_EXPECT_EQ(test, s->quota.sz, mark * 10 * MR);
 		KUNIT_EXPECT_EQ(test, s->stat.nr_tried, mark < 3 ? mark : 0);
+		KUNIT_EXPECT_TRUE(test, s->active);
 		mark++;
 	}
 	s = list_first_entry(&dst->schemes, struct damos, list);
