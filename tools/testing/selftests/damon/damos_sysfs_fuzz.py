@@ -223,14 +223,13 @@ class Fuzz:
         if not paths:
             return
         path = self.rnd.choice(paths)
-        before = read_or_none(path)
+        # What they read may change meanwhile: the child's commands fill
+        # them.  ENOENT: a tried region went since the walk.
         err = write_value(path, b'1')
         self.count['read-only'] += 1
         if err not in (errno.EACCES, errno.ENOENT):
             fail('writing read-only %s: %s' % (
                 path, errno.errorcode.get(err, 'success')))
-        if err == errno.EACCES and read_or_none(path) != before:
-            fail('refused write to read-only %s changed it' % path)
 
     def resize(self):
         nrs = [p for p in walk(self.s.path(SCHEMES))
@@ -312,7 +311,7 @@ class Fuzz:
                     cmd, errno.errorcode.get(err), 'on' if on else 'off'))
             # Now and then fresh schemes, valid until the fuzz writes
             # them, so that more commands go through.
-            if self.rnd.random() < 0.3:
+            if self.rnd.random() < (0.3 if on else 0.6):
                 self.s.write(SCHEMES + '/nr_schemes', 1)
                 self.s.write(SCHEMES + '/nr_schemes',
                              self.rnd.randint(1, 4))
@@ -360,7 +359,7 @@ class Fuzz:
             self.dog.begin('op %d' % i)
             self.op()
             if self.s.read('kdamonds/0/state') == 'off' and \
-                    self.rnd.random() < 0.5:
+                    self.rnd.random() < 0.2:
                 self.state('on')
             self.dog.end()
             if self.child.pid is not None:
