@@ -232,8 +232,11 @@ class Fuzz:
                 path, errno.errorcode.get(err, 'success')))
 
     def resize(self):
+        # Not the probe's goals and filters: a new goal is invalid
+        # (target_value 0) and would refuse every later command.
         nrs = [p for p in walk(self.s.path(SCHEMES))
-               if os.path.basename(p) in NR_FILES]
+               if os.path.basename(p) in NR_FILES and
+               '/schemes/0/' not in p]
         path = self.rnd.choice(nrs)
         if os.path.basename(path) == 'nr_schemes':
             value = str(self.rnd.randint(1, 4))	# the probe stays
