@@ -432,42 +432,28 @@ int damos_walk(struct damon_ctx *ctx, struct damos_walk_control *control)
 EXPORT_SYMBOL_GPL(damos_walk);
 
 /**
- * damos_start_scheme() - Get a scheme ready to run in a context.
- * @ctx:	The context, whose kdamond is starting, or which it runs and
- *		which @s joins (a commit).
- * @s:		The scheme.
- * @psi:	The memory pressure stall time so far, for its goals.
- *
- * The scheme starts with a fresh quota window, its watermarks to be
- * checked at once, and its first apply interval.  Without watermarks it
- * is active at once, so that a damos_walk() right after a commit waits
- * for it.  Statistics are kept.
- */
-void damos_start_scheme(struct damon_ctx *ctx, struct damos *s, u64 psi)
-{
-	struct damos_quota_goal *g;
-
-	memset(&s->qs, 0, sizeof(s->qs));
-	s->active = s->wmarks.metric == DAMOS_WMARK_NONE;
-	s->next_wmark_check_ns = 0;
-	s->next_apply_sample = ctx->passed_samples +
-		damos_apply_samples(ctx, s);
-	s->walk_done = false;
-	damos_for_each_quota_goal(g, s)
-		g->last_psi_total = psi;
-}
-
-/**
  * damos_kdamond_start() - Get a context's schemes ready to run.
  * @ctx:	The context, whose kdamond is starting.
+ *
+ * Every scheme starts with a fresh quota window, its watermarks to be
+ * checked at once, and its first apply interval.  Statistics are kept.
  */
 void damos_kdamond_start(struct damon_ctx *ctx)
 {
 	u64 psi = damos_psi_mem_some_total();
+	struct damos_quota_goal *g;
 	struct damos *s;
 
-	damon_for_each_scheme(s, ctx)
-		damos_start_scheme(ctx, s, psi);
+	damon_for_each_scheme(s, ctx) {
+		memset(&s->qs, 0, sizeof(s->qs));
+		s->active = s->wmarks.metric == DAMOS_WMARK_NONE;
+		s->next_wmark_check_ns = 0;
+		s->next_apply_sample = ctx->passed_samples +
+			damos_apply_samples(ctx, s);
+		s->walk_done = false;
+		damos_for_each_quota_goal(g, s)
+			g->last_psi_total = psi;
+	}
 }
 
 /**

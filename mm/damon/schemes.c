@@ -539,14 +539,18 @@ fail:
  */
 void damos_commit_apply(struct damon_ctx *dst, struct list_head *fresh)
 {
-	u64 psi = damos_psi_mem_some_total();
 	struct damos *copy, *old;
 
 	old = list_first_entry_or_null(&dst->schemes, struct damos, list);
 	list_for_each_entry(copy, fresh, list) {
 		if (!old) {
-			/* A new scheme: as if the kdamond started with it. */
-			damos_start_scheme(dst, copy, psi);
+			/*
+			 * A new scheme: without watermarks it is active at
+			 * once, as when the kdamond starts; the rest of its
+			 * state starts zeroed, and its watermarks are
+			 * checked at the next sample.
+			 */
+			copy->active = copy->wmarks.metric == DAMOS_WMARK_NONE;
 			continue;
 		}
 		damos_inherit(copy, old);

@@ -49,7 +49,6 @@ unsigned long damos_nr_accesses(struct damon_ctx *ctx, struct damon_region *r);
 bool damos_apply_due(struct damon_ctx *ctx, struct damos *s);
 void damos_apply_scheme(struct damon_ctx *ctx, struct damos *s,
 			unsigned int sidx, u64 now);
-void damos_start_scheme(struct damon_ctx *ctx, struct damos *s, u64 psi);
 void damos_kdamond_start(struct damon_ctx *ctx);
 void damos_apply_schemes(struct damon_ctx *ctx);
 void damos_walk_progress(struct damon_ctx *ctx);
