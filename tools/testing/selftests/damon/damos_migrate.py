@@ -9,10 +9,10 @@ through paddr with one scheme, set through sysfs:
 
 - migrate_cold, target_nid 1, for what has not been accessed for 2 s:
   within DEADLINE seconds at least 90 % of the cold 96 MiB must be on
-  node 1, while at least 90 % of the hot 32 MiB stays on node 0;
-- migrate_hot, target_nid 1, for what was accessed in at least a quarter
-  of the samples: at least 90 % of the hot 32 MiB must move to node 1,
-  while at least 90 % of the cold part stays on node 0.
+  node 1, while at least 85 % of the hot 32 MiB stays on node 0;
+- migrate_hot, target_nid 1, for what was accessed in at least half of
+  the samples: at least 90 % of the hot 32 MiB must move to node 1,
+  while at least 85 % of the cold part stays on node 0.
 
 Where the pages are is asked with move_pages(2).  The scheme's stats must
 agree: sz_applied counts at least the workload's bytes that moved (other
@@ -36,6 +36,9 @@ ATTRS = '5000 100000 1000000 100 1000'
 BUF_MIB, HOT_MIB = 128, 32
 DEADLINE = 30.0
 GOAL = 0.9
+# What must stay: less strict, since a region of the hot part's edge may
+# take a huge page of the other part with it.
+STAY = 0.85
 
 
 def node_used(nid):
@@ -107,7 +110,7 @@ def run_round(s, action, nr_accesses, age):
     if reached is None:
         fail('%s moved %.0f %% of the %s part to node 1 in %d s' %
              (action, moved * 100, moving, DEADLINE))
-    if stay_min < GOAL:
+    if stay_min < STAY:
         fail('%s moved the %s part too: only %.0f %% stayed on node 0' %
              (action, staying, stay_min * 100))
     if st['nr_applied'] == 0 or st['sz_applied'] < size * moved:
@@ -123,9 +126,9 @@ def main():
     if not s.has_paddr():
         skip('no paddr operations set')
     # Cold: not accessed in the last 2 s.  Hot: seen accessed in at least
-    # 5 of the 20 samples of an aggregation, for at least 0.5 s.
+    # 10 of the 20 samples of an aggregation, for at least 0.5 s.
     run_round(s, 'migrate_cold', (0, 0), (20, ULONG_MAX))
-    run_round(s, 'migrate_hot', (5, ULONG_MAX), (5, ULONG_MAX))
+    run_round(s, 'migrate_hot', (10, ULONG_MAX), (5, ULONG_MAX))
     s.check_no_splat()
     return KSFT_PASS
 
