@@ -42,7 +42,7 @@ import lib_damos_sysfs as ds
 VADDR_ATTRS = '5000 100000 1000000 10 1000'
 PADDR_ATTRS = '5000 100000 1000000 100 1000'
 COLD = {'nr_accesses': (0, 0), 'age': (10, ULONG_MAX), 'sz': (PAGE, ULONG_MAX)}
-DEADLINE = 20.0
+DEADLINE = 40.0
 GOAL = 0.9
 
 

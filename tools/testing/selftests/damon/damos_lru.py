@@ -31,7 +31,7 @@ from lib_sysfs import Sysfs
 import lib_damos_sysfs as ds
 
 ATTRS = '5000 100000 1000000 100 1000'
-DEADLINE = 20.0
+DEADLINE = 30.0
 GOAL = 0.9
 
 
