@@ -25,7 +25,7 @@ import time
 
 from lib_damon import KSFT_PASS, fail, largest_ram, skip
 from lib_damon_access import Workload, workload_path
-from lib_damos import MIB, PAGE, ULONG_MAX
+from lib_damos import PAGE, ULONG_MAX
 from lib_modules import active_share
 from lib_sysfs import Sysfs
 import lib_damos_sysfs as ds
