@@ -161,7 +161,7 @@ static bool damos_try_region(struct damos_pass *p, struct damon_target *t,
 	if (s->action == DAMOS_STAT)
 		applied = sz;
 	else if (ctx->ops.apply_scheme)
-		applied = min(ctx->ops.apply_scheme(ctx, t, r, s), sz);
+		applied = ctx->ops.apply_scheme(ctx, t, r, s);
 	else
 		applied = 0;
 	if (applied) {

@@ -139,6 +139,14 @@ static void damos_test_apply_stats(struct kunit *test)
 	damos_get_stat(s, &st);
 	KUNIT_EXPECT_EQ(test, st.nr_tried, 6UL);
 	KUNIT_EXPECT_EQ(test, st.nr_applied, 4UL);
+
+	/* An action that did more than the region (a large folio) counts all. */
+	s->action = DAMOS_PAGEOUT;
+	log.applied_permil = 1500;
+	damos_apply_scheme(ctx, s, 0, 4);
+	damos_get_stat(s, &st);
+	KUNIT_EXPECT_EQ(test, st.sz_tried, 80 * MR);
+	KUNIT_EXPECT_EQ(test, st.sz_applied, 60 * MR);
 }
 
 static void damos_test_validate(struct kunit *test)
