@@ -24,6 +24,7 @@ around it.
 Usage: guest-bench.py --kernel ours|mainline --out DIR --bin DIR
                       [--sizes 1,2,4,8] [--window S] [--phase S]
                       [--iface dbgfs|sysfs] [--only acc,ovh]
+                      [--order forward|reverse]
 """
 
 import argparse
@@ -44,7 +45,6 @@ FLUSH = '/sys/module/damon/parameters/flush_sampled_tlb'
 # Sampling 5 ms, aggregation 100 ms, update 1 s, 10 to 1,000 regions.
 ATTRS = (5000, 100000, 1000000, 10, 1000)
 PAGE = os.sysconf('SC_PAGESIZE')
-HZ = os.sysconf('SC_CLK_TCK')
 MONITOR_CPU, WORKLOAD_CPU = 0, 1
 
 
@@ -75,10 +75,32 @@ def read(path):
 
 
 def cpu_seconds(pid):
-    """utime + stime of a task, in seconds, from /proc/<pid>/stat."""
-    with open('/proc/%d/stat' % pid) as f:
-        rest = f.read().rsplit(')', 1)[1].split()
-    return (int(rest[11]) + int(rest[12])) / HZ
+    """CPU time of a task, in seconds, from /proc/<pid>/schedstat.
+
+    schedstat counts in nanoseconds what the task ran; utime and stime of
+    /proc/<pid>/stat count whole scheduler ticks, and a kdamond using 2 %
+    of a CPU gets about two ticks a second: too coarse for a window of a
+    second, and for ratios of two such figures.
+    """
+    with open('/proc/%d/schedstat' % pid) as f:
+        return int(f.read().split()[0]) / 1e9
+
+
+def cpu_per_second(pid, seconds):
+    """Sample a task's CPU time once a second for seconds.
+
+    Returns (CPU s/s over the whole time, [CPU s/s of each second], t0,
+    t1): the per-second figures give the median and spread of a window.
+    """
+    c0 = c = cpu_seconds(pid)
+    t0 = t = time.monotonic()
+    per_s = []
+    for i in range(1, int(seconds) + 1):
+        time.sleep(max(0, t0 + i - time.monotonic()))
+        c1, t1 = cpu_seconds(pid), time.monotonic()
+        per_s.append((c1 - c) / (t1 - t))
+        c, t = c1, t1
+    return (c - c0) / (t - t0), per_s, t0, t
 
 
 def system_ram():
@@ -218,6 +240,13 @@ class Workload:
             time.sleep(0.1)
         return (self.passes_at(t1) - self.passes_at(t0)) / (t1 - t0)
 
+    def rates(self, t0, t1):
+        """The speed in each whole second from t0 to t1, passes/s."""
+        self.rate(t0, t1)
+        n = int(t1 - t0)
+        return [self.passes_at(t0 + i + 1) - self.passes_at(t0 + i)
+                for i in range(n)]
+
     def settle(self, limit=30):
         """Wait until the speed is steady.
 
@@ -325,14 +354,17 @@ def accuracy(args, iface, name, pattern, mode, flush=True, huge=True):
         kdamond = iface.start(wl.pid)
     c0, t0 = cpu_seconds(kdamond), time.monotonic()
     c1, t1 = c0, t0
-    # The kdamond of a vaddr target ends with the workload: sample it
-    # while it lives.
+    per_s = []
+    # The kdamond of a vaddr target ends with the workload: sample it,
+    # once a second, while it lives.
     while wl.proc.poll() is None:
+        time.sleep(1)
         try:
-            c1, t1 = cpu_seconds(kdamond), time.monotonic()
+            c, t = cpu_seconds(kdamond), time.monotonic()
         except OSError:
             break
-        time.sleep(0.5)
+        per_s.append((c - c1) / (t - t1))
+        c1, t1 = c, t
     wl.proc.wait()
     wl.thread.join()
     iface.stop()
@@ -351,7 +383,8 @@ def accuracy(args, iface, name, pattern, mode, flush=True, huge=True):
     lost = overruns()
     log('%s: kdamond %.3f CPU s/s, %d trace events lost' %
         (name, (c1 - c0) / (t1 - t0), lost))
-    return {'kdamond_cpu_per_s': (c1 - c0) / (t1 - t0), 'lost': lost,
+    return {'kdamond_cpu_per_s': (c1 - c0) / (t1 - t0),
+            'kdamond_cpu_samples': per_s, 'lost': lost,
             'flush': flush, 'mode': mode, 'pattern': pattern, 'thp': huge}
 
 
@@ -369,10 +402,18 @@ def overhead(args, iface, gib):
     log('hold %d GiB: %s after %.1f s' %
         (gib, 'steady' if steady else 'still unsteady', time.monotonic() - t))
     w = args.window
-    plan = ['none', 'damon']
+    # Each monitored window between two unmonitored ones; on our kernel
+    # the flush on and off in an order that alternates from size to size,
+    # so that neither always comes first after the populating.
+    kinds = ['damon']
     if args.kernel == 'ours':
-        plan += ['none', 'damon-noflush', 'none', 'page_idle']
-    plan += ['none']
+        kinds = ['damon', 'damon-noflush']
+        if args.sizes.split(',').index(str(gib)) % 2:
+            kinds.reverse()
+        kinds.append('page_idle')
+    plan = ['none']
+    for kind in kinds:
+        plan += [kind, 'none']
     windows = []
     for kind in plan:
         rec = {'size_gib': gib, 'kind': kind}
@@ -380,12 +421,10 @@ def overhead(args, iface, gib):
             set_flush(kind == 'damon')
             kdamond = iface.start(wl.pid)
             time.sleep(1)
-            c0, t0 = cpu_seconds(kdamond), time.monotonic()
-            time.sleep(w)
-            c1, t1 = cpu_seconds(kdamond), time.monotonic()
+            rec['cpu_per_s'], rec['cpu_samples'], t0, t1 = \
+                cpu_per_second(kdamond, w)
             iface.stop()
             set_flush(True)
-            rec['cpu_per_s'] = (c1 - c0) / (t1 - t0)
         elif kind == 'page_idle':
             out = subprocess.run(
                 [os.path.join(args.bin, 'page_idle_scan'),
@@ -404,6 +443,7 @@ def overhead(args, iface, gib):
             time.sleep(w)
             t1 = time.monotonic()
         rec['passes_per_s'] = wl.rate(t0, t1)
+        rec['rates'] = wl.rates(t0, t1)
         log('hold %d GiB %-13s %8.1f passes/s%s' %
             (gib, kind, rec['passes_per_s'],
              '  %.4f CPU s/s' % rec['cpu_per_s'] if 'cpu_per_s' in rec
@@ -423,6 +463,8 @@ def main():
     ap.add_argument('--phase', type=float, default=5)
     ap.add_argument('--iface', default='dbgfs', choices=('dbgfs', 'sysfs'))
     ap.add_argument('--only', default='acc,ovh')
+    ap.add_argument('--order', default='forward',
+                    choices=('forward', 'reverse'))
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     pin(0, MONITOR_CPU)
@@ -433,6 +475,7 @@ def main():
     res = {'kernel': args.kernel, 'uname': os.uname().release,
            'iface': iface.name, 'mem_bytes': mem, 'phase': args.phase,
            'window': args.window, 'flush_param': os.path.exists(FLUSH),
+           'order': args.order,
            'thp': read('/sys/kernel/mm/transparent_hugepage/enabled'),
            'accuracy': {}, 'overhead': [], 'skipped_sizes': []}
     log('%s kernel %s, %.1f GiB, interface %s' %
@@ -451,6 +494,11 @@ def main():
             scenarios += [
                 ('stairs-vaddr-noflush', 'stairs', 'vaddr', False, True),
                 ('zigzag-vaddr-noflush', 'zigzag', 'vaddr', False, True)]
+        # The order alternates between runs (--order), so that what the
+        # first scenarios leave behind in qemu's software TLB cannot
+        # always favour the same ones.
+        if args.order == 'reverse':
+            scenarios.reverse()
         for name, pattern, mode, flush, huge in scenarios:
             res['accuracy'][name] = accuracy(args, iface, name, pattern,
                                              mode, flush, huge)

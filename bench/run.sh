@@ -20,6 +20,11 @@
 #   BENCH_PARTS    which parts (default "monitor reclaim"; "reclaim" alone
 #                  runs only the DAMON_RECLAIM comparison, in ~15 min)
 #   BENCH_RECLAIM_S  seconds of reclaim per kernel (default 150)
+#   BENCH_ORDER    forward or reverse (default: one of them at random):
+#                  reverse boots the kernels in the opposite order and runs
+#                  the accuracy scenarios last to first, so that neither
+#                  the kernel nor the scenario that runs first after boot
+#                  is always the same one
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +37,14 @@ phase=${BENCH_PHASE:-5}
 kernels=${BENCH_KERNELS:-ours mainline}
 parts=${BENCH_PARTS:-monitor reclaim}
 reclaim_s=${BENCH_RECLAIM_S:-150}
+
+order=${BENCH_ORDER:-$( ((RANDOM % 2)) && echo reverse || echo forward)}
+case $order in
+forward) ;;
+reverse) kernels=$(echo $kernels | tr ' ' '\n' | tac | tr '\n' ' ') ;;
+*) echo "bench: BENCH_ORDER is forward or reverse" >&2; exit 2 ;;
+esac
+echo "bench: order $order (BENCH_ORDER=$order repeats it)"
 
 mkdir -p "$out" "$raw"
 
@@ -70,7 +83,7 @@ if [[ " $parts " == *" monitor "* ]]; then
 		flavour=$(flavour_of "$kernel")
 		echo "bench: $kernel kernel (build/$flavour), $mem MiB guest, $(date -u +%H:%M:%S)"
 		GUEST_MEM=$mem "$repo/dev/guest-run.sh" -f "$flavour" -t 2400 \
-			"python3 $repo/bench/guest-bench.py --kernel $kernel --out $raw/$kernel --bin $out --sizes $sizes --window $window --phase $phase"
+			"python3 $repo/bench/guest-bench.py --kernel $kernel --out $raw/$kernel --bin $out --sizes $sizes --window $window --phase $phase --order $order"
 	done
 	echo
 	python3 "$repo/bench/report.py" --results "$raw" --out "$out" | tee "$out/report.txt"

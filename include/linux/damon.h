@@ -268,20 +268,22 @@ struct damos_quota_goal {
  * @DAMOS_WMARK_FREE_MEM_RATE:	The system's free memory, in per thousand
  *				of all memory.
  * @NR_DAMOS_WMARK_METRICS:	The number of metrics.
+ *
+ * The values are fixed: a debugfs scheme line gives the metric as a number.
  */
 enum damos_wmark_metric {
-	DAMOS_WMARK_NONE,
-	DAMOS_WMARK_FREE_MEM_RATE,
+	DAMOS_WMARK_NONE = 0,
+	DAMOS_WMARK_FREE_MEM_RATE = 1,
 	NR_DAMOS_WMARK_METRICS,
 };
 
 /**
  * struct damos_watermarks - When a scheme is active.
- * @metric:	The metric compared with the marks.
- * @interval:	Time between two checks of the metric, in microseconds.
  * @high:	Above this the scheme is deactivated.
  * @mid:	Below this (and not below @low) the scheme is activated.
  * @low:	Below this the scheme is deactivated.
+ * @interval:	Time between two checks of the metric, in microseconds.
+ * @metric:	The metric compared with the marks.
  *
  * Between @mid and @high the scheme keeps its state.  With a metric,
  * @high >= @mid >= @low must hold.  While every scheme of a context is
@@ -291,11 +293,9 @@ enum damos_wmark_metric {
  * Plain values: callers may assign a whole struct.
  */
 struct damos_watermarks {
-	enum damos_wmark_metric metric;
+	unsigned long high, mid, low;
 	unsigned long interval;
-	unsigned long high;
-	unsigned long mid;
-	unsigned long low;
+	enum damos_wmark_metric metric;
 };
 
 /**
@@ -324,28 +324,30 @@ enum damos_filter_type {
 
 /**
  * struct damos_filter - Memory a scheme must leave alone.
- * @type:	What memory the filter names.
- * @matching:	If true, the memory the filter names is excluded; if false,
- *		all other memory is.
- * @memcg_id:	For %DAMOS_FILTER_MEMCG: the id of the memory cgroup (see
- *		damos_filter_set_memcg_path()).
+ * @list:	Link in &damos->filters.
  * @addr_range:	For %DAMOS_FILTER_ADDR: the range, [start, end).
  * @target_idx:	For %DAMOS_FILTER_TARGET: the index of the target in the
  *		context's list of targets.
- * @list:	Link in &damos->filters.
+ * @memcg_id:	For %DAMOS_FILTER_MEMCG: the id of the memory cgroup (see
+ *		damos_filter_set_memcg_path()).
+ * @type:	What memory the filter names.
+ * @matching:	If true, the memory the filter names is excluded; if false,
+ *		all other memory is.
  *
  * Memory that any filter of a scheme excludes is excluded.  Create with
  * damos_new_filter().
  */
 struct damos_filter {
-	enum damos_filter_type type;
-	bool matching;
+	struct list_head list;
+	/* What the filter names; which member counts depends on @type. */
 	union {
-		unsigned short memcg_id;
 		struct damon_addr_range addr_range;
 		unsigned int target_idx;
+		unsigned short memcg_id;
 	};
-	struct list_head list;
+	/* The small members last, so that they leave no hole. */
+	enum damos_filter_type type;
+	bool matching;
 };
 
 /**
@@ -362,10 +364,8 @@ struct damos_filter {
  * damos_get_stat().
  */
 struct damos_stat {
-	unsigned long nr_tried;
-	unsigned long sz_tried;
-	unsigned long nr_applied;
-	unsigned long sz_applied;
+	unsigned long nr_tried, sz_tried;
+	unsigned long nr_applied, sz_applied;
 	unsigned long qt_exceeds;
 };
 

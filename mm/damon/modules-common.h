@@ -57,9 +57,7 @@ struct damon_module_mon_params {
  */
 struct damon_module_wmarks_params {
 	unsigned long interval;
-	unsigned long high;
-	unsigned long mid;
-	unsigned long low;
+	unsigned long high, mid, low;
 };
 
 /**
@@ -75,10 +73,8 @@ struct damon_module_wmarks_params {
  * readable after the module is disabled.
  */
 struct damon_module_stat_params {
-	unsigned long nr_tried;
-	unsigned long sz_tried;
-	unsigned long nr_applied;
-	unsigned long sz_applied;
+	unsigned long nr_tried, sz_tried;
+	unsigned long nr_applied, sz_applied;
 	unsigned long qt_exceeds;
 };
 

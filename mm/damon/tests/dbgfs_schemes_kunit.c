@@ -130,7 +130,10 @@ static void damon_dbgfs_test_schemes_format(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_nr_schemes(ctx), 2U);
 	s = list_last_entry(&ctx->schemes, struct damos, list);
 	KUNIT_EXPECT_EQ(test, s->action, DAMOS_STAT);
-	s->stat = (struct damos_stat){ 1, 2, 3, 4, 5 };
+	s->stat = (struct damos_stat){
+		.nr_tried = 1, .sz_tried = 2, .nr_applied = 3, .sz_applied = 4,
+		.qt_exceeds = 5,
+	};
 	damon_dbgfs_format_schemes(buf, sz, schemes, nr, ctx);
 	KUNIT_EXPECT_STREQ(test, buf,
 			   DBGFS_TEST_LINE " 0 0 0 0 0\n"
