@@ -22,6 +22,9 @@ AGGR_S = int(ATTRS.split()[1]) / 1e6
 # Aggregations of the first second of monitoring time are left out: DAMON
 # needs a few to cut its regions along the workload's pages.
 SKIP = round(1 / AGGR_S)
+# Aggregations wanted after those: a kdamond slowed down (a TCG guest on a
+# loaded machine) gets up to twice the monitoring time more for them.
+WANT = 10
 # The trace's clock, made CLOCK_MONOTONIC's to match RunTime's samples.
 TRACE_CLOCK = '/sys/kernel/tracing/trace_clock'
 
@@ -139,6 +142,7 @@ def monitor(d, ram, seconds, filters='write_only=0 cpus=all', pids=()):
         d.write('monitor_on', 'on')
         try:
             on_for(d, seconds)
+            trace.wait(SKIP + WANT, 0, 2 * seconds)
         finally:
             d.write('monitor_on', 'off')
             trace.stop()

@@ -39,7 +39,9 @@ off nothing else makes them).  Also: the operations set and the filters
 cannot change while monitoring runs, a CPU list naming a CPU the machine
 cannot have is refused, and one naming an offline CPU is taken.
 
-Environment: DAMON_TEST_SECONDS (monitoring time per run, default 8).
+Environment: DAMON_TEST_SECONDS (monitoring time per run, default 8; up
+to three times that while a slow kdamond has traced fewer than 20
+aggregations).
 """
 
 import os
@@ -67,8 +69,8 @@ def judge(what, aggrs, areas):
     nor proves anything by not being seen."""
     ran = [regions for regions, shares in aggrs if min(shares) >= RAN]
     if len(ran) < MIN_AGGRS:
-        print('  %s: the workloads ran in only %d of %d aggregations' %
-              (what, len(ran), len(aggrs)))
+        print('  %s: only %d of %d aggregations had the workloads running, '
+              '%d needed' % (what, len(ran), len(aggrs), MIN_AGGRS))
         return False
     good = 0
     shares = [[seen(regions, pfns) for _, pfns, _ in areas]
