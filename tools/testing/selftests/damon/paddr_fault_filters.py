@@ -20,9 +20,10 @@ now and then (through the filter) by something else.  The test keeps the
 truth simple so that the expectation is exact for regions: this script
 (and with it its trace reader thread) and the NUMA balancing workload run
 on CPU 0 only, so CPU 1 runs nothing but the workload under test; and the
-write-only workload and C take their memory from node 1, where nothing
-else of the test lives, so that B has only A and unwritten memory around
-it.
+read area B and C take their memory from node 1, where nothing else of
+the test lives, so that B has only unwritten memory around it: not even
+A, whose huge pages would otherwise lie between B's, each edge of them
+a place where a region may hold written pages of A and read ones of B.
 
 All of it runs twice: with NUMA balancing off, as the test guest boots,
 and on (kernel.numa_balancing=1).  The workloads keep NUMA balancing off
@@ -113,13 +114,16 @@ def run_all(d, ram, seconds, numa):
     failed = []
     strict = numa == '0'
     two_cpus = os.cpu_count() >= 2
-    # Node 1, where there are two, holds only what is under test.
-    far = ['-N', '1' if numa_nodes() >= 2 else '0']
+    # Node 1, where there are two, holds only what is under test: B and C.
+    far = '1' if numa_nodes() >= 2 else '0'
+
     before, _ = protnone()
     hints = vmstat('numa_hint_faults')
     # Not pinned by itself: it runs where this script does (CPU 0).
     busy = RwWorkload(['-w', '32']) if numa == '1' else None
-    wl = RwWorkload(['-w', '10', '-r', '10'] + far +
+    # A on node 0, away from B: a region that held the edge of both would
+    # see B's pages there written.
+    wl = RwWorkload(['-w', '10', '-r', '10', '-N', '0', '-R', far] +
                     (['-c', '1'] if two_cpus else []))
     try:
         a, b = wl.pfns(wl.written), wl.pfns(wl.read)
@@ -139,7 +143,7 @@ def run_all(d, ram, seconds, numa):
     if two_cpus:
         # D on node 0 lies among the pages of this script and of busy,
         # which run on CPU 0 too: cpus=1 must not count any of them.
-        on1 = RwWorkload(['-w', '10', '-c', '1'] + far)
+        on1 = RwWorkload(['-w', '10', '-c', '1', '-N', far])
         on0 = RwWorkload(['-w', '10', '-c', '0', '-N', '0'])
         try:
             c, dd = on1.pfns(on1.written), on0.pfns(on0.written)
