@@ -868,13 +868,9 @@ void damon_fault_hook_unregister(const struct damon_fault_hook *hook);
 /**
  * struct damon_fault - A PROT_NONE fault that DAMON took, from
  *			damon_fault_claim() to damon_fault_done().
- * @hook:	The hook that claimed it.
- * @srcu_idx:	Keeps @hook registered until damon_fault_done().
  * @cpu:	The CPU that faulted.
  */
 struct damon_fault {
-	const struct damon_fault_hook *hook;
-	int srcu_idx;
 	unsigned int cpu;
 };
 
