@@ -148,7 +148,7 @@ ksft_build() {
 # make check-debug runs the sysfs fuzz at the debugfs fuzz's full counts
 # (about 15 minutes on the debug kernel), so each test gets more time there.
 SYSFS_FUZZ_LONG="DAMON_SYSFS_FUZZ_WRITES=500 DAMON_SYSFS_FUZZ_CYCLES=10000
-	DAMON_SYSFS_FUZZ_RACES=1000"
+	DAMON_SYSFS_FUZZ_RACES=1000 DAMON_DAMOS_FUZZ_OPS=3000"
 
 st_selftests() {
 	local out=$build/share/ksft/ours limit=2400 long=
@@ -213,10 +213,12 @@ st_debug_build() {
 
 # The DAMON suites that run once on the debug kernel in make check: those
 # that drive the kernel hardest (fuzz, stress, fault injection, hostile
-# record files, rollback, lock stalls), with the fuzz counts cut to fit;
+# record files, rollback, lock stalls), with the fuzz counts cut to fit
+# (and only every third allocation of a new scheme directory failed);
 # make check-debug runs all of them, with full counts.
 DEBUG_SUITES="dbgfs_fuzz.py dbgfs_fault_injection.py dbgfs_record_safety.py
-	dbgfs_rollback.py dbgfs_lock_stalls.py sysfs_fault_injection.py"
+	dbgfs_rollback.py dbgfs_lock_stalls.py sysfs_fault_injection.py
+	damos_sysfs_fuzz.py"
 
 st_debug_suites() {
 	local out=$build/share/ksft/ours ko=$build/debug/mm/damon/damon.ko
@@ -224,8 +226,10 @@ st_debug_suites() {
 	ksft_build "$build/linux" "$out" || { echo 0 1 0; return; }
 	kselftest_override_timeout=900 \
 	DAMON_FUZZ_WRITES=100 DAMON_FUZZ_CYCLES=1000 DAMON_FUZZ_RACES=200 \
+	DAMON_DAMOS_FUZZ_OPS=300 DAMON_FAULT_STRIDE=3 \
 		"$repo/dev/guest-run.sh" -f debug -t 1800 -e kselftest_override_timeout \
 		-e DAMON_FUZZ_WRITES -e DAMON_FUZZ_CYCLES -e DAMON_FUZZ_RACES \
+		-e DAMON_DAMOS_FUZZ_OPS -e DAMON_FAULT_STRIDE \
 		"insmod $ko && make -s -C $build/linux/tools/testing/selftests TARGETS=damon O=$out TEST_PROGS='$(echo $DEBUG_SUITES)' run_tests; rmmod damon" \
 		> "$logs/debug-suites.tap" 2>&1
 	cat "$logs/debug-suites.tap" >&2

@@ -355,7 +355,8 @@ struct damos_filter {
  * @nr_tried:	Regions the action was tried on.
  * @sz_tried:	Bytes of those regions.
  * @nr_applied:	Regions the action was applied to, at least in part.
- * @sz_applied:	Bytes the action was applied to.
+ * @sz_applied:	Bytes the action was applied to, which may pass
+ *		@sz_tried by the large folios that run past a region.
  * @qt_exceeds:	Quota windows in which the quota ran out.
  *
  * A region counts as tried when it shows the pattern, was not excluded
@@ -567,7 +568,10 @@ enum damon_ops_id {
  * @apply_scheme:	Applies &damos->action of a scheme to a region of a
  *			target, skipping the pages that the scheme's page
  *			filters exclude, and returns how many bytes the
- *			action was applied to.  Never called for
+ *			action was applied to: more than the region when
+ *			it did a large folio that runs past its end (the
+ *			region holding the rest must then not count that
+ *			folio again).  Never called for
  *			%DAMOS_STAT, which the core handles.
  * @scheme_score:	Scores how much a region deserves a scheme's action,
  *			from 0 to %DAMOS_MAX_SCORE, when the quota cannot
@@ -864,13 +868,9 @@ void damon_fault_hook_unregister(const struct damon_fault_hook *hook);
 /**
  * struct damon_fault - A PROT_NONE fault that DAMON took, from
  *			damon_fault_claim() to damon_fault_done().
- * @hook:	The hook that claimed it.
- * @srcu_idx:	Keeps @hook registered until damon_fault_done().
  * @cpu:	The CPU that faulted.
  */
 struct damon_fault {
-	const struct damon_fault_hook *hook;
-	int srcu_idx;
 	unsigned int cpu;
 };
 

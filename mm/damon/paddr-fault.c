@@ -88,11 +88,13 @@ struct damon_pf_gather {
  *		batch per address space, done at the end of the interval's
  *		preparation.  Each flush interrupts the CPUs that run the
  *		address space: one per page would cost the workload dearly.
+ *		Allocated when first needed and kept until cleanup, one by
+ *		one: a struct mmu_gather ends in a flexible array.
  */
 struct damon_pf_ctx {
 	struct xarray folios;
 	unsigned int nr_gathers;
-	struct damon_pf_gather gathers[DAMON_PF_GATHERS];
+	struct damon_pf_gather *gathers[DAMON_PF_GATHERS];
 };
 
 /**
@@ -151,8 +153,8 @@ static bool damon_pf_init_pvmw(struct page_vma_mapped_walk *pvmw,
 }
 
 /*
- * The batch of TLB flushes for @mm, or NULL if there is no room for
- * another address space: the caller flushes at once then.
+ * The batch of TLB flushes for @mm, or NULL if there is no room (or
+ * memory) for another address space: the caller flushes at once then.
  */
 static struct mmu_gather *damon_pf_gather_of(struct damon_pf_ctx *pc,
 					     struct mm_struct *mm)
@@ -161,12 +163,19 @@ static struct mmu_gather *damon_pf_gather_of(struct damon_pf_ctx *pc,
 	unsigned int i;
 
 	for (i = 0; i < pc->nr_gathers; i++) {
-		if (pc->gathers[i].mm == mm)
-			return &pc->gathers[i].tlb;
+		if (pc->gathers[i]->mm == mm)
+			return &pc->gathers[i]->tlb;
 	}
 	if (pc->nr_gathers == DAMON_PF_GATHERS)
 		return NULL;
-	g = &pc->gathers[pc->nr_gathers++];
+	g = pc->gathers[pc->nr_gathers];
+	if (!g) {
+		g = kmalloc(sizeof(*g), GFP_KERNEL);
+		if (!g)
+			return NULL;
+		pc->gathers[pc->nr_gathers] = g;
+	}
+	pc->nr_gathers++;
 	mmgrab(mm);
 	g->mm = mm;
 	tlb_gather_mmu(&g->tlb, mm);
@@ -179,8 +188,8 @@ static void damon_pf_flush(struct damon_pf_ctx *pc)
 	unsigned int i;
 
 	for (i = 0; i < pc->nr_gathers; i++) {
-		tlb_finish_mmu(&pc->gathers[i].tlb);
-		mmdrop(pc->gathers[i].mm);
+		tlb_finish_mmu(&pc->gathers[i]->tlb);
+		mmdrop(pc->gathers[i]->mm);
 	}
 	pc->nr_gathers = 0;
 }
@@ -224,7 +233,9 @@ static unsigned long damon_pf_restore_flags(struct vm_area_struct *vma)
 
 /*
  * Make the mapping of the sampled page in @vma PROT_NONE, unless it is so
- * already.  A huge page mapped by a PMD is protected whole.
+ * already.  A huge page mapped by a PMD is protected whole.  The walk of a
+ * single page ends by itself after its one match, and so drops the page
+ * table lock where it took it.
  */
 static bool damon_pf_protect_one(struct folio *folio,
 				 struct vm_area_struct *vma,
@@ -237,7 +248,7 @@ static bool damon_pf_protect_one(struct folio *folio,
 	if (!damon_pf_vma_ok(vma) ||
 	    !damon_pf_init_pvmw(&pvmw, folio, w->idx, 1, vma, addr))
 		return true;
-	if (page_vma_mapped_walk(&pvmw)) {
+	while (page_vma_mapped_walk(&pvmw)) {
 		if (pvmw.pte && !pte_protnone(ptep_get(pvmw.pte))) {
 			start = pvmw.address & PAGE_MASK;
 			end = start + PAGE_SIZE;
@@ -245,7 +256,6 @@ static bool damon_pf_protect_one(struct folio *folio,
 			start = pvmw.address & PMD_MASK;
 			end = start + PMD_SIZE;
 		}
-		page_vma_mapped_walk_done(&pvmw);
 	}
 	if (start < end)
 		damon_pf_change(w->pc, vma, start, end, MM_CP_DAMON, true);
@@ -502,11 +512,14 @@ static void damon_pf_prepare_access_checks(struct damon_ctx *ctx)
 static void damon_pf_cleanup(struct damon_ctx *ctx)
 {
 	struct damon_pf_ctx *pc = ctx->ops_private;
+	unsigned int i;
 
 	if (!pc)
 		return;
 	damon_pf_release(pc);
 	xa_destroy(&pc->folios);
+	for (i = 0; i < DAMON_PF_GATHERS; i++)
+		kfree(pc->gathers[i]);
 	kfree(pc);
 	ctx->ops_private = NULL;
 }

@@ -10,7 +10,8 @@
  * isolate and hand them to reclaim or migration in one go; lru_prio and
  * lru_deprio move each folio on its LRU lists.  The bytes returned are
  * those the action really got done: reclaimed, moved on a list, or
- * migrated.
+ * migrated.  A large folio is done, and counted whole, by the region that
+ * holds its first page, so the bytes may pass the region's end.
  */
 
 #include <linux/gfp.h>
@@ -95,10 +96,16 @@ static unsigned long damon_pa_walk_folios(struct damon_region *r,
 		unsigned long next = addr + PAGE_SIZE;
 
 		if (folio) {
-			/* A large folio counts once, from its first page seen. */
-			next = max(next, PFN_PHYS(folio_pfn(folio)) +
-				   folio_size(folio));
-			if (!damon_pa_filtered_out(s, folio, addr, young))
+			unsigned long head = PFN_PHYS(folio_pfn(folio));
+
+			next = max(next, head + folio_size(folio));
+			/*
+			 * The region holding a large folio's first page does
+			 * all of it, so that the bytes done are counted once
+			 * and whole; the region holding its tail leaves it.
+			 */
+			if (head >= r->ar.start &&
+			    !damon_pa_filtered_out(s, folio, addr, young))
 				done += f->fn(folio, f->arg);
 			folio_put(folio);
 		}

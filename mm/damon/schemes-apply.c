@@ -161,7 +161,7 @@ static bool damos_try_region(struct damos_pass *p, struct damon_target *t,
 	if (s->action == DAMOS_STAT)
 		applied = sz;
 	else if (ctx->ops.apply_scheme)
-		applied = min(ctx->ops.apply_scheme(ctx, t, r, s), sz);
+		applied = ctx->ops.apply_scheme(ctx, t, r, s);
 	else
 		applied = 0;
 	if (applied) {
@@ -358,6 +358,25 @@ void damos_walk_cancel(struct damon_ctx *ctx)
 	complete(&walk->done);
 }
 
+/*
+ * damon_call()'s function that drops the walk @arg if it is still pending.
+ * It runs in the kdamond between two samples, where no apply pass holds
+ * the walk, so the walker may free it as soon as it is completed.
+ */
+static int damos_walk_drop(struct damon_ctx *ctx, void *arg)
+{
+	struct damos_walk_control *walk = arg;
+
+	mutex_lock(&ctx->kdamond_lock);
+	if (ctx->walk_control == walk) {
+		ctx->walk_control = NULL;
+		walk->canceled = true;
+		complete(&walk->done);
+	}
+	mutex_unlock(&ctx->kdamond_lock);
+	return 0;
+}
+
 /**
  * damos_walk() - See the regions the schemes of a running context try.
  * @ctx:	The context.
@@ -370,16 +389,20 @@ void damos_walk_cancel(struct damon_ctx *ctx)
  * watermarks deactivate them are not waited for.  Interfaces use it to
  * show the regions a scheme tries, or, with the stat action, as a query
  * of the monitoring results.  The wait lasts up to the longest apply
- * interval of the schemes and cannot be interrupted, so that @control is
- * never freed while the kdamond uses it.  Must not be called from the
- * kdamond of @ctx.
+ * interval of the schemes, which users may set to days, so a signal ends
+ * it: the kdamond then drops the walk at its next safe point (a
+ * damon_call()), and @control is never freed while the kdamond uses it.
+ * Must not be called from the kdamond of @ctx.
  *
  * Return: 0 once the walk is complete; -EINVAL if @ctx is not running;
  * -EBUSY if another walk of @ctx is pending; -ECANCELED if the kdamond
- * stopped before the walk was complete.
+ * stopped before the walk was complete; -EINTR if a signal ended the wait
+ * first.
  */
 int damos_walk(struct damon_ctx *ctx, struct damos_walk_control *control)
 {
+	bool interrupted = false;
+
 	init_completion(&control->done);
 	control->picked = false;
 	control->canceled = false;
@@ -396,8 +419,15 @@ int damos_walk(struct damon_ctx *ctx, struct damos_walk_control *control)
 	WRITE_ONCE(ctx->walk_control, control);
 	mutex_unlock(&ctx->kdamond_lock);
 
-	wait_for_completion(&control->done);
-	return control->canceled ? -ECANCELED : 0;
+	if (wait_for_completion_interruptible(&control->done)) {
+		interrupted = true;
+		/* An exiting kdamond cancels the walk itself: errors don't matter. */
+		damon_call(ctx, damos_walk_drop, control);
+		wait_for_completion(&control->done);
+	}
+	if (!control->canceled)
+		return 0;
+	return interrupted ? -EINTR : -ECANCELED;
 }
 EXPORT_SYMBOL_GPL(damos_walk);
 

@@ -464,12 +464,18 @@ static void damos_inherit_goals(struct damos *new, struct damos *old)
 	}
 }
 
-/* Carry what the kdamond knows of @old over to its replacement @new. */
+/*
+ * Carry what the kdamond knows of @old over to its replacement @new.  A
+ * scheme without watermarks is active whatever @old was: the kdamond
+ * would only find that out at its next check, and a damos_walk() before
+ * that would not wait for the scheme.
+ */
 static void damos_inherit(struct damos *new, struct damos *old)
 {
 	new->stat = old->stat;
 	new->qs = old->qs;
-	new->active = old->active;
+	new->active = old->active ||
+		new->wmarks.metric == DAMOS_WMARK_NONE;
 	new->next_wmark_check_ns = old->next_wmark_check_ns;
 	new->next_apply_sample = old->next_apply_sample;
 	new->walk_done = old->walk_done;
@@ -537,8 +543,16 @@ void damos_commit_apply(struct damon_ctx *dst, struct list_head *fresh)
 
 	old = list_first_entry_or_null(&dst->schemes, struct damos, list);
 	list_for_each_entry(copy, fresh, list) {
-		if (!old)
-			break;
+		if (!old) {
+			/*
+			 * A new scheme: without watermarks it is active at
+			 * once, as when the kdamond starts; the rest of its
+			 * state starts zeroed, and its watermarks are
+			 * checked at the next sample.
+			 */
+			copy->active = copy->wmarks.metric == DAMOS_WMARK_NONE;
+			continue;
+		}
 		damos_inherit(copy, old);
 		old = list_is_last(&old->list, &dst->schemes) ? NULL :
 			list_next_entry(old, list);

@@ -10,6 +10,7 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/nodemask.h>
+#include <linux/sched/signal.h>
 
 #include "schemes_kunit_util.h"
 
@@ -138,6 +139,14 @@ static void damos_test_apply_stats(struct kunit *test)
 	damos_get_stat(s, &st);
 	KUNIT_EXPECT_EQ(test, st.nr_tried, 6UL);
 	KUNIT_EXPECT_EQ(test, st.nr_applied, 4UL);
+
+	/* An action that did more than the region (a large folio) counts all. */
+	s->action = DAMOS_PAGEOUT;
+	log.applied_permil = 1500;
+	damos_apply_scheme(ctx, s, 0, 4);
+	damos_get_stat(s, &st);
+	KUNIT_EXPECT_EQ(test, st.sz_tried, 80 * MR);
+	KUNIT_EXPECT_EQ(test, st.sz_applied, 60 * MR);
 }
 
 static void damos_test_validate(struct kunit *test)
@@ -268,10 +277,15 @@ static void damos_test_commit(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, damos_commit_schemes(dst, src), 0);
 	KUNIT_EXPECT_EQ(test, damon_nr_schemes(dst), 3U);
-	/* Settings from @src; what was counted stays by position. */
+	/*
+	 * Settings from @src; what was counted stays by position.  Without
+	 * watermarks, old and new schemes are active at once, so that a walk
+	 * right after the commit waits for them.
+	 */
 	damon_for_each_scheme(s, dst) {
 		KUNIT_EXPECT_EQ(test, s->quota.sz, mark * 10 * MR);
 		KUNIT_EXPECT_EQ(test, s->stat.nr_tried, mark < 3 ? mark : 0);
+		KUNIT_EXPECT_TRUE(test, s->active);
 		mark++;
 	}
 	s = list_first_entry(&dst->schemes, struct damos, list);
@@ -385,6 +399,33 @@ static void damos_test_walk(struct kunit *test)
 	KUNIT_EXPECT_GT(test, READ_ONCE(s->stat.nr_tried), 0UL);
 }
 
+/*
+ * A scheme may apply once in days; a signal must end a walk that waits
+ * for it, and the kdamond must drop the walk before damos_walk() returns.
+ */
+static void damos_test_walk_signal(struct kunit *test)
+{
+	struct damos_test_run run = {};
+	struct damon_ctx *ctx = damos_test_run_ctx(test, &run);
+	struct damos_walk_control control = {
+		.walk_fn = damos_test_walk_fn,
+		.data = &run,
+	};
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_STAT);
+
+	s->apply_interval_us = ULONG_MAX;
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1, false), 0);
+	/* Kernel threads ignore signals unless they allow them. */
+	allow_signal(SIGUSR1);
+	send_sig(SIGUSR1, current, 1);
+	KUNIT_EXPECT_EQ(test, damos_walk(ctx, &control), -EINTR);
+	flush_signals(current);
+	disallow_signal(SIGUSR1);
+	KUNIT_EXPECT_NULL(test, READ_ONCE(ctx->walk_control));
+	KUNIT_EXPECT_EQ(test, damon_stop(&ctx, 1), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&run.walked), 0);
+}
+
 static void damos_test_wmarks_rest(struct kunit *test)
 {
 	struct damos_test_run run = {};
@@ -429,6 +470,7 @@ static int damos_test_run_init(struct kunit_suite *suite)
 
 static struct kunit_case damos_run_cases[] = {
 	KUNIT_CASE(damos_test_walk),
+	KUNIT_CASE(damos_test_walk_signal),
 	KUNIT_CASE(damos_test_wmarks_rest),
 	{}
 };

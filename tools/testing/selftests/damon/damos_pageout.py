@@ -4,7 +4,7 @@
 
 hot_set_workload writes 220 MiB once and then keeps touching the first
 20 MiB.  A scheme pages out what has not been accessed for a second
-(nr_accesses 0 for 10 aggregation intervals of 100 ms).  Within 10 s of
+(nr_accesses 0 for 10 aggregation intervals of 100 ms).  Within 20 s of
 monitoring on, at least 90 % of the cold 200 MiB must have left memory
 (counted page by page in /proc/pid/pagemap), while the hot 20 MiB stays
 resident all along.  Prints the figures: resident bytes before and after,
@@ -19,7 +19,8 @@ import lib_damos
 from lib_damos import MIB, PAGE, ULONG_MAX
 from lib_dbgfs import KSFT_PASS, fail, skip
 
-DEADLINE = 10.0		# seconds to page out 90 % of the cold part
+DEADLINE = 20.0		# seconds to page out 90 % of the cold part
+			# (7-8 s idle, over 11 s on a loaded machine)
 WATCH = 3.0		# seconds the hot part is watched after that
 
 

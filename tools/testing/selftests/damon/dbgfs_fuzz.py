@@ -5,9 +5,11 @@
 1. Hostile writes: several threads write random valid and invalid values,
    whole or in pieces, to every settings file of every context, while one
    thread turns monitoring on and off, one makes and removes contexts and
-   one keeps short-lived target processes coming and going.  After every
+   one keeps short-lived target processes coming and going.  The schemes
+   file gets random lines: too few or too many values, numbers past 64
+   bits, unknown action and metric numbers, inverted ranges.  After every
    refused write the context's files must read back what they held
-   before it.
+   before it (schemes without the statistics, which the kdamond moves).
 2. Start/stop cycles of a physical address space context.
 3. Target-exit races: a process that exits within milliseconds is made
    the target and monitoring turned on; it must stop by itself.
@@ -29,12 +31,14 @@ import threading
 import time
 
 from lib_dbgfs import DBGFS, Dbgfs, KSFT_PASS, fail, largest_ram, skip
+from lib_damos_fuzz import dbgfs_schemes_value
 from lib_fuzz import (FUZZ_DIR, ShortLived, env_count, hostile_value,
                       kdamonds, kmemleak_new, kmemleak_start, pieces, settle,
                       slab_counts)
 
-SETTINGS = ('attrs', 'target_ids', 'pids', 'init_regions', 'record')
-SHOWN = ('attrs', 'target_ids', 'init_regions', 'record')
+SETTINGS = ('attrs', 'target_ids', 'pids', 'init_regions', 'record',
+            'schemes')
+SHOWN = ('attrs', 'target_ids', 'init_regions', 'record', 'schemes')
 THREADS = 4
 
 
@@ -53,7 +57,12 @@ def write_pieces(path, value_pieces):
 
 def read(path):
     with open(path) as f:
-        return f.read()
+        text = f.read()
+    if os.path.basename(path) == 'schemes':
+        # Each line: 18 settings, then 5 statistics of the running scheme.
+        text = '\n'.join(' '.join(line.split()[:18])
+                         for line in text.splitlines())
+    return text
 
 
 class Ctx:
@@ -92,7 +101,10 @@ class Fuzz:
             with self.ctxs_lock:
                 ctx = rnd.choice(list(self.ctxs.values()))
             name = rnd.choice(SETTINGS)
-            value = hostile_value(name, self.pids(), self.ram)
+            if name == 'schemes':
+                value = dbgfs_schemes_value(rnd)
+            else:
+                value = hostile_value(name, self.pids(), self.ram)
             parts = pieces(value)
             with ctx.lock:
                 if ctx.gone:
@@ -237,6 +249,8 @@ def main():
     for name in list(fuzz.ctxs):
         if name:
             d.write('rm_contexts', name)
+    # The schemes left might not suit the processes of the races.
+    d.write('schemes', '\n')
     print('hostile writes: %d values in %d write()s from %d threads, %d '
           'refused and checked, %d starts, %d contexts made or removed, '
           '%.0f s' % (fuzz.writes, fuzz.pieces, THREADS, fuzz.refused,

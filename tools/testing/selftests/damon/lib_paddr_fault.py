@@ -6,6 +6,7 @@ counters, and the scan of PROT_NONE page table entries."""
 
 import os
 import subprocess
+import threading
 import time
 
 from lib_damon_access import AggregationTrace, paddr_scores, pfns_of
@@ -21,6 +22,11 @@ AGGR_S = int(ATTRS.split()[1]) / 1e6
 # Aggregations of the first second of monitoring time are left out: DAMON
 # needs a few to cut its regions along the workload's pages.
 SKIP = round(1 / AGGR_S)
+# Aggregations wanted after those: a kdamond slowed down (a TCG guest on a
+# loaded machine) gets up to twice the monitoring time more for them.
+WANT = 10
+# The trace's clock, made CLOCK_MONOTONIC's to match RunTime's samples.
+TRACE_CLOCK = '/sys/kernel/tracing/trace_clock'
 
 
 def rw_workload_path():
@@ -60,24 +66,95 @@ class RwWorkload:
         self.proc.communicate()
 
 
-def monitor(d, ram, seconds, filters='write_only=0 cpus=all'):
+class RunTime:
+    """How long processes ran on a CPU, sampled in a thread from
+    /proc/<pid>/schedstat (nanoseconds) with CLOCK_MONOTONIC."""
+
+    PERIOD = 0.02
+
+    def __init__(self, pids):
+        self.pids = list(pids)
+        self.samples = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while True:
+            ran = []
+            for pid in self.pids:
+                try:
+                    with open('/proc/%d/schedstat' % pid) as f:
+                        ran.append(int(f.read().split()[0]))
+                except (OSError, ValueError, IndexError):
+                    ran.append(None)
+            self.samples.append((time.monotonic(), ran))
+            if self._stop.wait(self.PERIOD):
+                return
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+
+    def _at(self, t, i):
+        """Process i's run time at t, interpolated; None if unknown."""
+        before = after = None
+        for when, ran in self.samples:
+            if ran[i] is None:
+                continue
+            if when <= t:
+                before = (when, ran[i])
+            else:
+                after = (when, ran[i])
+                break
+        if not before or not after:
+            return None
+        (t0, r0), (t1, r1) = before, after
+        return r0 + (r1 - r0) * (t - t0) / (t1 - t0)
+
+    def shares(self, t0, t1):
+        """For each process, the share of [t0, t1] (seconds) it ran; 0
+        where unknown."""
+        out = []
+        for i in range(len(self.pids)):
+            a, b = self._at(t0, i), self._at(t1, i)
+            out.append(0.0 if a is None or b is None or t1 <= t0 else
+                       (b - a) / 1e9 / (t1 - t0))
+        return out
+
+
+def monitor(d, ram, seconds, filters='write_only=0 cpus=all', pids=()):
     """Monitor all of RAM with paddr_fault and the report filters; return
-    the regions of each aggregation after the first second."""
+    [(regions, shares)] for each aggregation after the first second, where
+    shares says for each of pids how much of the aggregation's time it
+    ran (1.0: all of it)."""
     d.write('attrs', ATTRS)
     d.write('target_ids', 'paddr_fault')
     d.write('init_regions', '-1 %d %d' % ram)
     d.write('report_filters', filters)
-    trace = AggregationTrace()
-    d.write('monitor_on', 'on')
+    with open(TRACE_CLOCK) as f:
+        clock = f.read().split('[')[1].split(']')[0]
+    with open(TRACE_CLOCK, 'w') as f:
+        f.write('mono')
+    runtime = RunTime(pids)
     try:
-        on_for(d, seconds)
+        trace = AggregationTrace()
+        d.write('monitor_on', 'on')
+        try:
+            on_for(d, seconds)
+            trace.wait(SKIP + WANT, 0, 2 * seconds)
+        finally:
+            d.write('monitor_on', 'off')
+            trace.stop()
     finally:
-        d.write('monitor_on', 'off')
-        trace.stop()
+        runtime.stop()
+        with open(TRACE_CLOCK, 'w') as f:
+            f.write(clock)
     snaps = trace.snapshots()
     if len(snaps) <= SKIP:
         fail('only %d aggregations traced in %s s' % (len(snaps), seconds))
-    return [regions for _, _, regions in snaps[SKIP:]]
+    return [(snaps[i][2], runtime.shares(snaps[i - 1][0], snaps[i][0]))
+            for i in range(SKIP, len(snaps))]
 
 
 def on_for(d, seconds):

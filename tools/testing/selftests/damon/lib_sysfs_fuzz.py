@@ -26,8 +26,12 @@ NR_MAX = {'nr_kdamonds': 256, 'nr_contexts': 1, 'nr_targets': 1024,
           'nr_regions': 4096}
 NUMBERS = ('sample_us', 'aggr_us', 'update_us', 'min', 'max', 'start',
            'end', 'pid_target')
+# Not update_schemes_tried_regions nor update_schemes_tried_bytes: they
+# wait for each scheme's next apply pass, days away for random values of
+# apply_interval_us or aggr_us, with every file locked meanwhile;
+# damos_sysfs_fuzz.py sends them from a process that it kills when they
+# hold it up.
 STATE_CMDS = ('on', 'off', 'commit', 'update_schemes_stats',
-              'update_schemes_tried_regions', 'update_schemes_tried_bytes',
               'clear_schemes_tried_regions', 'update_schemes_effective_quotas',
               'update_tuned_intervals')
 
@@ -42,8 +46,10 @@ def walk(top=KDAMONDS):
 
 
 def read_or_none(path):
+    """What the file at path reads (memcg_path may hold any bytes), or
+    None."""
     try:
-        with open(path) as f:
+        with open(path, errors='surrogateescape') as f:
             return f.read()
     except OSError:
         return None

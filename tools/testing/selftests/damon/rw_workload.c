@@ -18,13 +18,16 @@
  *	sweeps <number of passes> seconds <run time>
  *
  * Usage: rw_workload [-w write MiB] [-r read MiB] [-c cpu] [-n | -N node]
+ *		      [-R node]
  *		      [-t seconds]
  *
  * -c pins it to a CPU.  -n keeps NUMA balancing off its memory: a memory
  * policy without MPOL_F_NUMA_BALANCING makes NUMA balancing skip all of
  * its mappings, so that every PROT_NONE entry in it is DAMON's.  -N does
  * the same and takes all of its memory from one NUMA node, far from what
- * another rw_workload took from another node.
+ * another rw_workload took from another node.  -R takes the read buffer
+ * from the given node (and keeps NUMA balancing off it), apart from the
+ * write buffer where that is on another node.
  */
 
 #define _GNU_SOURCE
@@ -72,8 +75,11 @@ static unsigned long parse_num(const char *arg, const char *what)
 	return v;
 }
 
-/* A buffer of @sz bytes aligned to 2 MiB, every page present. */
-static char *map_filled(unsigned long sz)
+/*
+ * A buffer of @sz bytes aligned to 2 MiB, every page present; from NUMA
+ * node @node unless it is negative.
+ */
+static char *map_filled(unsigned long sz, int node)
 {
 	char *map;
 
@@ -86,6 +92,15 @@ static char *map_filled(unsigned long sz)
 		exit(1);
 	}
 	map = (char *)(((uintptr_t)map + HUGE_ALIGN - 1) & ~(HUGE_ALIGN - 1));
+	if (node >= 0) {
+		unsigned long nodes = 1UL << node;
+
+		if (syscall(SYS_mbind, map, sz, MPOL_BIND, &nodes,
+			    sizeof(nodes) * 8, 0)) {
+			perror("mbind");
+			exit(1);
+		}
+	}
 	memset(map, 1, sz);
 	return map;
 }
@@ -100,10 +115,10 @@ int main(int argc, char *argv[])
 	/* volatile: every access must reach memory, as written. */
 	volatile char *w, *r;
 	unsigned char sum = 0;
-	int opt, cpu = -1, node = -1;
+	int opt, cpu = -1, node = -1, r_node = -1;
 	bool no_numa = false;
 
-	while ((opt = getopt(argc, argv, "w:r:c:nN:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "w:r:c:nN:R:t:")) != -1) {
 		switch (opt) {
 		case 'w':
 			w_sz = parse_num(optarg, "write size") * MIB;
@@ -120,12 +135,15 @@ int main(int argc, char *argv[])
 		case 'N':
 			node = parse_num(optarg, "node");
 			break;
+		case 'R':
+			r_node = parse_num(optarg, "node");
+			break;
 		case 't':
 			seconds = strtod(optarg, NULL);
 			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-w MiB] [-r MiB] [-c cpu] [-n | -N node] [-t s]\n",
+				"usage: %s [-w MiB] [-r MiB] [-c cpu] [-n | -N node] [-R node] [-t s]\n",
 				argv[0]);
 			return 2;
 		}
@@ -152,8 +170,8 @@ int main(int argc, char *argv[])
 			&nodes, sizeof(nodes) * 8);
 	}
 
-	w = map_filled(w_sz);
-	r = map_filled(r_sz);
+	w = map_filled(w_sz, -1);
+	r = map_filled(r_sz, r_node);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	printf("ready %d %lx %lx %lx %lx\n", getpid(), (unsigned long)w,

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""DAMOS filters keep a scheme's action off the memory they name.
+
+Two rounds of pageout of what has been idle for a second, set through
+sysfs; needs swap.
+
+vaddr, with a target filter and an address filter: kdamond 0 monitors two
+hot_set_workload processes (64 MiB, the first 8 MiB kept hot).  Filter 0
+excludes target 1, filter 1 the upper half of target 0's cold part.
+Within DEADLINE seconds at least 90 % of the lower half of target 0's
+cold part must leave memory, while its upper half, its hot part and all
+of target 1 stay at least 90 % resident throughout, and sz_applied must
+count at least the lower half.  A second scheme, stat, with the same
+filters and any age, shows what is tried: its tried_regions/ must cover
+at least 90 % of the idle lower half and nothing of the excluded range.
+
+paddr, with an anon filter: this test maps a 64 MiB tmpfs file and reads
+it once; a hot_set_workload process (64 MiB, 8 MiB hot) gives cold
+anonymous memory.  Kdamond 0 monitors all of RAM with one filter that
+excludes anonymous pages: at least 90 % of the file's pages must leave
+memory, while the workload's anonymous memory stays at least 90 %
+resident, and swap must grow by the file's size and no more than 8 MiB
+beyond (sz_applied counts only the pages reclaim freed at once: a page
+still under writeback to swap is counted when a later pass frees it).
+Prints how long each round took.
+"""
+
+import mmap
+import os
+import sys
+import tempfile
+import time
+
+from lib_damon import KSFT_PASS, fail, largest_ram, skip
+from lib_damon_access import Workload, workload_path
+import lib_damos
+from lib_damos import MIB, PAGE, ULONG_MAX
+from lib_sysfs import Sysfs
+import lib_damos_sysfs as ds
+
+VADDR_ATTRS = '5000 100000 1000000 10 1000'
+PADDR_ATTRS = '5000 100000 1000000 100 1000'
+COLD = {'nr_accesses': (0, 0), 'age': (10, ULONG_MAX), 'sz': (PAGE, ULONG_MAX)}
+DEADLINE = 40.0
+GOAL = 0.9
+
+
+def resident_share(pid, part):
+    return lib_damos.resident(pid, *part) / (part[1] - part[0])
+
+
+def watch(until_gone, keep):
+    """Until until_gone's share is at most 1 - GOAL or DEADLINE passes,
+    follow the least share resident of each of keep.  Both are dicts of
+    name: (pid, (start, end)).  Return the seconds it took (None: never),
+    the last share of each of until_gone and the least of each of keep."""
+    start = time.monotonic()
+    least = {name: 1.0 for name in keep}
+    gone = {}
+    reached = None
+    while time.monotonic() - start < DEADLINE:
+        time.sleep(0.5)
+        for name, (pid, part) in keep.items():
+            least[name] = min(least[name], resident_share(pid, part))
+        gone = {name: resident_share(pid, part)
+                for name, (pid, part) in until_gone.items()}
+        if max(gone.values()) <= 1 - GOAL:
+            reached = time.monotonic() - start
+            break
+    return reached, gone, least
+
+
+def report(what, reached, gone, least):
+    print('%s: %s resident at the end, after %s s; kept at least: %s' %
+          (what, ', '.join('%s %.0f %%' % (n, v * 100)
+                           for n, v in gone.items()),
+           '%.1f' % reached if reached is not None else
+           'never (%d)' % DEADLINE,
+           ', '.join('%s %.0f %%' % (n, v * 100) for n, v in least.items())))
+    if reached is None:
+        fail('%s: not paged out within %d s' % (what, DEADLINE))
+    low = [n for n, v in least.items() if v < GOAL]
+    if low:
+        fail('%s: excluded memory left memory: %s' % (what, low))
+
+
+def vaddr_round(s):
+    wls = [Workload(['-b', '64', '-h', '8', '-o', '0', '-t', '120'])
+           for _ in range(2)]
+    try:
+        w0, w1 = wls
+        mid = w0.hot[1] + (w0.buf[1] - w0.hot[1]) // 2
+        lower, upper = (w0.hot[1], mid), (mid, w0.buf[1])
+        s.set_kdamond(0, 'vaddr', VADDR_ATTRS, [(w.pid, []) for w in wls])
+        filters = [{'type': 'target', 'matching': 'Y',
+                    'damon_target_idx': 1},
+                   {'type': 'addr', 'matching': 'Y', 'addr_start': upper[0],
+                    'addr_end': upper[1]}]
+        s.write(Sysfs.ctx(0, 'schemes/nr_schemes'), 2)
+        ds.set_scheme(s, 0, 'pageout', filters=filters, **COLD)
+        # Ages restart where pageout acts: the stat scheme takes any age.
+        ds.set_scheme(s, 1, 'stat', filters=filters, sz=COLD['sz'],
+                      nr_accesses=COLD['nr_accesses'])
+        s.on()
+        reached, gone, least = watch(
+            {'lower': (w0.pid, lower)},
+            {'upper': (w0.pid, upper), 'hot': (w0.pid, w0.hot),
+             'target 1': (w1.pid, w1.buf)})
+        tried = ds.tried_regions(s, 1)
+        st = ds.stats(s, 0)
+        s.off()
+    finally:
+        for w in wls:
+            w.stop()
+    print('vaddr stats: %s; %d tried regions' % (st, len(tried)))
+    report('vaddr, target and addr filters', reached, gone, least)
+    bad = [r for r in tried if r[0] < upper[1] and r[1] > upper[0]]
+    seen = sum(max(0, min(r[1], lower[1]) - max(r[0], lower[0]))
+               for r in tried)
+    if seen < (lower[1] - lower[0]) * GOAL:
+        fail('the stat scheme tried %.1f MiB of the idle lower half only' %
+             (seen / MIB))
+    if bad:
+        fail('tried regions overlap the excluded range %x-%x: %s' %
+             (upper[0], upper[1], ['%x-%x' % r for r in bad]))
+    if st['sz_applied'] < (lower[1] - lower[0]) * GOAL:
+        fail('sz_applied is below the part paged out: %s' % st)
+
+
+def file_mapping(size):
+    """A tmpfs file of size bytes, written, mapped read-only and read
+    once; returns the mapping and its (start, end) in this process."""
+    with tempfile.NamedTemporaryFile(dir='/dev/shm') as f:
+        f.write(b'\x5a' * size)
+        f.flush()
+        m = mmap.mmap(f.fileno(), size, prot=mmap.PROT_READ)
+        name = f.name
+    sum(m[i] for i in range(0, size, PAGE))
+    with open('/proc/self/maps') as maps:
+        for line in maps:
+            if line.rstrip().endswith(name + ' (deleted)'):
+                start, end = (int(x, 16) for x in line.split()[0].split('-'))
+                return m, (start, end)
+    fail('the tmpfs file is not in /proc/self/maps')
+    return None, None
+
+
+def paddr_round(s):
+    if not s.has_paddr():
+        print('no paddr operations set: anon filter round skipped')
+        return
+    m, fpart = file_mapping(64 * MIB)
+    wl = Workload(['-b', '64', '-h', '8', '-o', '0', '-t', '120'])
+    try:
+        cold = (wl.hot[1], wl.buf[1])
+        swap0 = lib_damos.swap_used()
+        s.monitor_paddr(PADDR_ATTRS, *largest_ram())
+        s.write(Sysfs.ctx(0, 'schemes/nr_schemes'), 1)
+        ds.set_scheme(s, 0, 'pageout',
+                      filters=[{'type': 'anon', 'matching': 'Y'}], **COLD)
+        s.on()
+        reached, gone, least = watch(
+            {'tmpfs file': (os.getpid(), fpart)},
+            {'anon cold': (wl.pid, cold), 'anon hot': (wl.pid, wl.hot)})
+        st = ds.stats(s, 0)
+        s.off()
+        swapped = lib_damos.swap_used() - swap0
+    finally:
+        wl.stop()
+        m.close()
+    size = fpart[1] - fpart[0]
+    print('paddr stats: %s; swap grew by %.1f MiB' % (st, swapped / MIB))
+    report('paddr, anon filter', reached, gone, least)
+    # Only the file is shared memory; all anonymous memory is excluded.
+    if not size * GOAL <= swapped <= size + 8 * MIB:
+        fail('swap grew by %.1f MiB for a %d MiB file' %
+             (swapped / MIB, size // MIB))
+    if st['nr_applied'] == 0:
+        fail('paddr stats show nothing applied: %s' % st)
+
+
+def main():
+    s = Sysfs.setup()
+    lib_damos.need_swap(256 * MIB)
+    if not workload_path():
+        skip('hot_set_workload not built')
+    vaddr_round(s)
+    paddr_round(s)
+    s.check_no_splat()
+    return KSFT_PASS
+
+
+if __name__ == '__main__':
+    sys.exit(main())
