@@ -51,7 +51,8 @@ unsigned long damon_va_apply_scheme(struct mm_struct *mm,
 	int advice = damon_va_advice(s->action);
 	int err;
 
-	if (advice < 0)
+	/* Without the syscalls there is no do_madvise() to call. */
+	if (!IS_ENABLED(CONFIG_ADVISE_SYSCALLS) || advice < 0)
 		return 0;
 	err = do_madvise(mm, r->ar.start, damon_sz_region(r), advice);
 	if (err && err != -ENOMEM)

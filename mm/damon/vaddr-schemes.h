@@ -12,14 +12,18 @@
 struct mm_struct;
 
 /*
- * The actions of vaddr and fvaddr: madvise() on the target process.  The
- * huge page advice needs transparent huge pages.
+ * The actions of vaddr and fvaddr: madvise() on the target process, which
+ * a kernel without the madvise syscalls (CONFIG_ADVISE_SYSCALLS, an
+ * EXPERT option) lacks; only stat is left there.  The huge page advice
+ * needs transparent huge pages.
  */
-#define DAMON_VA_DAMOS_ACTIONS						\
+#define DAMON_VA_MADVISE_ACTIONS					\
 	(BIT(DAMOS_WILLNEED) | BIT(DAMOS_COLD) | BIT(DAMOS_PAGEOUT) |	\
-	 BIT(DAMOS_STAT) |						\
 	 (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) ?			\
 	  BIT(DAMOS_HUGEPAGE) | BIT(DAMOS_NOHUGEPAGE) : 0))
+#define DAMON_VA_DAMOS_ACTIONS						\
+	(BIT(DAMOS_STAT) |						\
+	 (IS_ENABLED(CONFIG_ADVISE_SYSCALLS) ? DAMON_VA_MADVISE_ACTIONS : 0))
 
 unsigned long damon_va_apply_scheme(struct mm_struct *mm,
 				    struct damon_region *r, struct damos *s);
