@@ -11,6 +11,8 @@
 #   module: guest with DAMON built as a loadable module
 #   mainline: the untouched base tarball (build/pristine, the kernel's own
 #           DAMON) + guest.config + dev/configs/mainline.config, for bench/
+#   profile, mainline-profile: guest, mainline + dev/configs/profile.config
+#           (ftrace's function profiler), for bench/profile.sh
 #
 # Usage: dev/build-kernel.sh FLAVOUR [extra make targets]
 set -euo pipefail
@@ -30,6 +32,11 @@ module) fragments=("$configs/guest.config" "$configs/module.config") ;;
 mainline)
 	tree=$repo/build/pristine/linux-source-6.12
 	fragments=("$configs/guest.config" "$configs/mainline.config") ;;
+profile) fragments=("$configs/guest.config" "$configs/profile.config") ;;
+mainline-profile)
+	tree=$repo/build/pristine/linux-source-6.12
+	fragments=("$configs/guest.config" "$configs/mainline.config"
+		   "$configs/profile.config") ;;
 *) echo "build-kernel: unknown flavour $flavour" >&2; exit 2 ;;
 esac
 
