@@ -14,6 +14,7 @@ CMD	?= uname -a
 
 .PHONY: help deps assemble kunit guest debug module guest-run selftests \
 	upstream-selftests damo-test check check-debug demo bench mainline clean \
+	profile mainline-profile bench-profile \
 	layers series series-verify series-check docs cross
 
 help:
@@ -36,6 +37,7 @@ help:
 	@echo "make bench         benchmarks (not part of check)"
 	@echo "make cross         cross-build the series for arm64 and riscv64, DAMON=m and =y"
 	@echo "make mainline      the untouched base kernel (its own DAMON), for bench"
+	@echo "make bench-profile where kdamond's time goes, ours and mainline (not part of check)"
 
 $(BUILD)/.lock:
 	@mkdir -p $(BUILD) && touch $@
@@ -97,14 +99,19 @@ cross: assemble
 demo: guest
 	@$(REPO)/dev/demo.sh
 
-mainline: assemble
+mainline profile mainline-profile: assemble
 	@$(LOCK) $(REPO)/dev/build-kernel.sh $@
 
 bench: guest mainline
 	@$(REPO)/bench/run.sh
 
+# ftrace's function profiler on kdamond (not part of check or bench).
+bench-profile: profile mainline-profile
+	@$(REPO)/bench/profile.sh
+
 clean:
 	rm -rf $(BUILD)/guest $(BUILD)/debug $(BUILD)/module $(BUILD)/mainline \
+		$(BUILD)/profile $(BUILD)/mainline-profile \
 		$(BUILD)/cross-arm64 $(BUILD)/cross-riscv \
 		$(BUILD)/kunit $(BUILD)/bench \
 		$(BUILD)/share $(BUILD)/check-logs
