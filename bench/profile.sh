@@ -29,8 +29,8 @@
 # bench/profile.sh tlb-order instead boots each kernel once for
 # bench/tlb-order-guest.py: whether DAMON without a flush sees accesses
 # depends on what ran before it (TLB_ORDER_STEPS, default
-# probe,churn,probe, plus flushwarm,probe on ours), with the guest's
-# clock as make bench has it.
+# probe,churn,probe,madvwarm,probe, then flushwarm,probe on ours), with
+# the guest's clock as make bench has it.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -64,7 +64,7 @@ flavour_of() {
 
 if [ "${1:-}" = tlb-order ]; then
 	for kernel in $kernels; do
-		steps=${TLB_ORDER_STEPS:-probe,churn,probe}
+		steps=${TLB_ORDER_STEPS:-probe,churn,probe,madvwarm,probe}
 		[ "$kernel" = ours ] && [ -z "${TLB_ORDER_STEPS:-}" ] &&
 			steps=$steps,flushwarm,probe
 		rm -rf "${raw:?}/tlb-order-$kernel"
