@@ -27,8 +27,8 @@ def add_parser(subparsers):
         '(decoded with perf script); the format is told by content.')
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument('-i', '--input', '--input_file',
-                        default='damon.data', metavar='FILE',
-                        help='record to read (default %(default)s; - for '
+                        default=None, metavar='FILE',
+                        help='record to read (default damon.data; - for '
                         'standard input)')
     sub = p.add_subparsers(dest='report_type', metavar='TYPE',
                            title='report types')
@@ -40,6 +40,8 @@ def add_parser(subparsers):
 
 def load(args):
     """Load the record named by args.input; warn about unusable parts."""
+    if args.input is None:
+        args.input = 'damon.data'
     rec = recload.load(args.input)
     if rec.warning:
         print('damo: warning: %s' % rec.warning, file=sys.stderr)

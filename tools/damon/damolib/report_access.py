@@ -57,7 +57,7 @@ def add_parser(sub, common):
                    '%(default)s)')
     backends.add_option(p)
     pathmod.add_path_options(p, debugfs=True, tracefs=True, sysfs=True)
-    p.set_defaults(func=run, input=None)
+    p.set_defaults(func=run)
     return p
 
 
