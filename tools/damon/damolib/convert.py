@@ -30,6 +30,7 @@ def run(args):
     mode = None
     if args.output_permission is not None:
         mode = recsave.parse_permission(args.output_permission)
+    recsave.check_path(args.out)
     rec = recload.load(args.input)
     recload.check_usable(rec, args.input)
     if rec.warning:

@@ -31,3 +31,53 @@ class DefaultInputTest(support.TempDirTest):
                 self.assertEqual(status, 0, err)
                 self.assertNotIn('Traceback', err)
                 self.assertTrue(out)
+
+
+class OutputPathTest(support.TempDirTest):
+    """Outputs are replaced atomically, so only a regular file (or none)
+    may be there: a FIFO or device node once became a regular file."""
+
+    def setUp(self):
+        super().setUp()
+        self.rec = self.path('r.data')
+        recfile.write(self.rec, KNOWN)
+        self.fifo = self.path('fifo')
+        os.mkfifo(self.fifo)
+
+    def refused(self, argv, why):
+        status, _, err = run_damo(argv)
+        self.assertEqual(status, 1, err)
+        self.assertNotIn('Traceback', err)
+        self.assertIn(why, err)
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
+
+    def test_convert_fifo(self):
+        self.refused(['convert', '-i', self.rec, '-o', self.fifo],
+                     'not a regular file')
+        self.assertTrue(os.path.exists(self.fifo))
+        self.assertFalse(os.path.isfile(self.fifo))
+
+    def test_convert_directory(self):
+        self.refused(['convert', '-i', self.rec, '-o', self.tmp + '/'],
+                     'it is a directory')
+
+    def test_record_fifo(self):
+        # Refused before the kernel is looked at; the FIFO is not renamed.
+        self.refused(['record', 'paddr', '-o', self.fifo, '--timeout', '1'],
+                     'not a regular file')
+        self.assertFalse(os.path.lexists(self.fifo + '.old'))
+
+    def test_symlink_to_fifo(self):
+        os.symlink(self.fifo, self.path('link'))
+        self.refused(['convert', '-i', self.rec, '-o', self.path('link')],
+                     'not a regular file')
+
+    def test_symlink_to_file_is_followed(self):
+        target = self.write('target.json', 'old')
+        link = self.path('link')
+        os.symlink(target, link)
+        status, _, err = run_damo(['convert', '-i', self.rec, '-o', link,
+                                   '--output_type', 'json'])
+        self.assertEqual(status, 0, err)
+        self.assertTrue(os.path.islink(link))
+        self.assertIn('"snapshots"', self.read('target.json'))
