@@ -5,8 +5,8 @@ damaged file: each must give one clear line and a non-zero exit."""
 import os
 
 import support
-from support import KNOWN, run_damo
-from damolib import recfile
+from support import KNOWN, S, run_damo
+from damolib import heats, recfile
 
 
 class DefaultInputTest(support.TempDirTest):
@@ -81,3 +81,35 @@ class OutputPathTest(support.TempDirTest):
         self.assertEqual(status, 0, err)
         self.assertTrue(os.path.islink(link))
         self.assertIn('"snapshots"', self.read('target.json'))
+
+
+class HeatmapSizeTest(support.TempDirTest):
+    """A huge resolution once took 24 GB of memory; it is refused."""
+
+    def setUp(self):
+        super().setUp()
+        self.rec = self.path('r.data')
+        # A span wide enough in time and address for 10^10 cells.
+        recfile.write(self.rec, [
+            support.snap(1 * S, (1, [(0, 1 << 30, 3)])),
+            support.snap(200 * S, (1, [(0, 1 << 30, 5)]))])
+
+    def refused(self, argv):
+        status, out, err = run_damo(['report'] + argv + ['-i', self.rec])
+        self.assertEqual(status, 1, err)
+        self.assertNotIn('Traceback', err)
+        self.assertIn('at most %d cells' % heats.MAX_CELLS, err)
+        self.assertEqual(out, '')
+
+    def test_heatmap_resol(self):
+        self.refused(['heatmap', '--resol', '100000', '100000', '--output',
+                      'raw'])
+
+    def test_heats_tres_ares(self):
+        self.refused(['heats', '--stdout', '--tres', '100000', '--ares',
+                      '100000'])
+
+    def test_small_resolution_is_fine(self):
+        status, _, err = run_damo(['report', 'heats', '--stdout', '--tres',
+                                   '2', '--ares', '1000', '-i', self.rec])
+        self.assertEqual(status, 0, err)
