@@ -184,7 +184,11 @@ def dumps(snapshots, version=LATEST_VERSION, magic=True):
     then assume version 1, see the module documentation).
     """
     parts = [encode_header(version)] if magic else []
-    parts.extend(encode_snapshot(s, version) for s in snapshots)
+    try:
+        parts.extend(encode_snapshot(s, version) for s in snapshots)
+    except struct.error as e:
+        raise DamoError('the record does not fit the binary format (%s); '
+                        'write it as json_compressed instead' % e) from e
     return b''.join(parts)
 
 

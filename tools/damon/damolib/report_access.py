@@ -68,15 +68,21 @@ def _rate(acc, iv):
 
 
 def heatmap_line(regions, iv):
-    """The snapshot's address span in COLUMNS digits (see module doc)."""
-    lo, hi = regions[0].start, regions[-1].end
+    """The snapshot's address span in COLUMNS digits (see module doc).
+
+    Regions of records in other formats than JSON may come unsorted or
+    overlapping: the span is from the lowest start to the highest end,
+    and a column only takes what falls inside it.
+    """
+    lo = min(r.start for r in regions)
+    hi = max(r.end for r in regions)
     span = hi - lo
     if span <= 0:
         return '', 0, 0, 0
     col = span / COLUMNS
     sums = [0.0] * COLUMNS
     for r in regions:
-        c = int((r.start - lo) / col)
+        c = min(COLUMNS - 1, max(0, int((r.start - lo) / col)))
         pos = r.start
         while pos < r.end and c < COLUMNS:
             edge = min(r.end, lo + (c + 1) * col)

@@ -2,11 +2,15 @@
 """Inputs and paths that once ended in a traceback, a wrong answer or a
 damaged file: each must give one clear line and a non-zero exit."""
 
+import json
 import os
 
+import damo3_fixtures
 import support
 from support import KNOWN, S, run_damo
-from damolib import heats, recfile
+from damolib import heats, recfile, recload, report_access
+from damolib.errors import DamoError
+from damolib.model import Intervals, Region
 
 
 class DefaultInputTest(support.TempDirTest):
@@ -113,3 +117,85 @@ class HeatmapSizeTest(support.TempDirTest):
         status, _, err = run_damo(['report', 'heats', '--stdout', '--tres',
                                    '2', '--ares', '1000', '-i', self.rec])
         self.assertEqual(status, 0, err)
+
+
+def _series(tid=7, regions=((4096, 8192, 3, 0),)):
+    return [(tid, [(1 * S, 2 * S, list(regions))])]
+
+
+class JsonRangeTest(support.TempDirTest):
+    """JSON values that DAMON cannot report, and so the binary format
+    cannot hold, are refused when read; regions come out sorted."""
+
+    def convert(self, series, status=1):
+        src = self.write('in.json', damo3_fixtures.json_text(series))
+        got, out, err = run_damo(['convert', '-i', src, '-o',
+                                  self.path('out.data'), '--output_type',
+                                  'record'])
+        self.assertEqual(got, status, err)
+        self.assertNotIn('Traceback', err)
+        return err
+
+    def test_nr_accesses_negative(self):
+        err = self.convert(_series(regions=[(4096, 8192, -1, 0)]))
+        self.assertIn('nr_accesses -1 is out of range', err)
+
+    def test_nr_accesses_too_large(self):
+        err = self.convert(_series(regions=[(4096, 8192, 1 << 32, 0)]))
+        self.assertIn('is out of range (0 to 4294967295)', err)
+
+    def test_huge_float_count(self):
+        objs = damo3_fixtures.json_objects(_series())
+        objs[0]['snapshots'][0]['regions'][0]['nr_accesses'] = {
+            'samples': 1e308, 'percent': None}
+        src = self.write('in.json', json.dumps(objs))
+        got, _, err = run_damo(['report', 'access', '-i', src])
+        self.assertEqual(got, 1, err)
+        self.assertIn('(309 digits) is out of range', err)
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
+
+    def test_target_id_too_large(self):
+        err = self.convert(_series(tid=1 << 64))
+        self.assertIn('target_id', err)
+        self.assertFalse(os.path.exists(self.path('out.data')))
+
+    def test_largest_values_convert(self):
+        self.convert(_series(tid=(1 << 64) - 1, regions=[
+            (4096, (1 << 64) - 1, (1 << 32) - 1, 0)]), status=0)
+        rec = recload.load(self.path('out.data'))
+        self.assertEqual(rec.snapshots[0].targets[0].regions[0].nr_accesses,
+                         (1 << 32) - 1)
+
+    def test_overlap_refused(self):
+        err = self.convert(_series(regions=[(0, 8192, 1, 0),
+                                            (4096, 12288, 1, 0)]))
+        self.assertIn('overlapping regions 0x0-0x2000 and 0x1000-0x3000',
+                      err)
+
+    def test_unsorted_regions_sorted(self):
+        """A region below the first one once broke the access report's
+        heatmap line (IndexError)."""
+        src = self.write('in.json', damo3_fixtures.json_text(_series(
+            regions=[(1 << 20, 2 << 20, 5, 0), (0, 4096, 1, 0)])))
+        rec = recload.load(src)
+        self.assertEqual([r.start for r in rec.snapshots[0].targets[0]
+                          .regions], [0, 1 << 20])
+        got, out, err = run_damo(['report', 'access', '-i', src])
+        self.assertEqual(got, 0, err)
+        self.assertIn('heatmap: ', out)
+
+    def test_binary_encode_error(self):
+        """A value that does not fit (from any source) is a DamoError."""
+        with self.assertRaisesRegex(DamoError, 'json_compressed'):
+            recfile.dumps([support.snap(S, (1, [(0, 4096, 1 << 32)]))])
+
+
+class HeatmapLineTest(support.TempDirTest):
+    def test_unsorted_and_overlapping(self):
+        """Binary records are not checked: the line must still work."""
+        regions = [Region(1 << 20, 2 << 20, 5), Region(0, 4096, 1),
+                   Region(0, 8192, 2)]
+        digits, _, top, _ = report_access.heatmap_line(
+            regions, Intervals(5000, 100000, 1000000))
+        self.assertEqual(len(digits), report_access.COLUMNS)
+        self.assertGreater(top, 0)
