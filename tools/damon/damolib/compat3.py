@@ -11,6 +11,7 @@ the --damos_* options in damos_args.py, 'reclaim', 'lru_sort' and
 """
 
 import argparse
+import re
 import textwrap
 
 from .errors import DamoError
@@ -68,6 +69,12 @@ NOT_HERE = (
     ('--damos_quotas without a reset interval',
      'the quota resets every 1000 ms (damo 3.x: never)'),
 )
+
+
+def names(option):
+    """Whether "damo help"'s table of damo 3.x features names option."""
+    pattern = re.compile(r'(?<![\w-])%s(?![\w-])' % re.escape(option))
+    return any(pattern.search(what) for what, _ in NOT_HERE)
 
 
 class _Waits(argparse.Action):

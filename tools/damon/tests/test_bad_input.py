@@ -199,3 +199,34 @@ class HeatmapLineTest(support.TempDirTest):
             regions, Intervals(5000, 100000, 1000000))
         self.assertEqual(len(digits), report_access.COLUMNS)
         self.assertGreater(top, 0)
+
+
+class UnknownOptionTest(support.TempDirTest):
+    """An unknown option before or after TARGET is named as such, not
+    taken for the end of the options (its value for a second TARGET)."""
+
+    def refused(self, argv, text):
+        status, _, err = run_damo(argv)
+        self.assertEqual(status, 2, err)
+        self.assertNotIn('Traceback', err)
+        self.assertNotIn('after TARGET', err)
+        self.assertIn(text, err.splitlines()[-1])
+
+    def test_after_target(self):
+        self.refused(['start', 'paddr', '--timeout', '5'],
+                     'unrecognized arguments: --timeout')
+
+    def test_before_target(self):
+        self.refused(['tune', '--bogus=3', 'paddr'],
+                     'unrecognized arguments: --bogus')
+
+    def test_damo3_option_points_to_help(self):
+        self.refused(['record', '--snapshot', '1', '1'],
+                     'unrecognized arguments: --snapshot (a damo 3.x option: '
+                     'see "damo help")')
+
+    def test_abbreviation_still_taken(self):
+        from damolib import cli
+        args = cli.parse(['record', '--time', '0.5', 'paddr'])
+        self.assertEqual(args.duration, 0.5)
+        self.assertEqual(args.target, ['paddr'])
