@@ -57,8 +57,8 @@ DEFAULT_SAMPLE_US = 5000
 DEFAULT_UPDATE_US = 1000000
 
 # DAMON's region fields: unsigned long addresses (64 bits at most) and
-# an unsigned int nr_accesses; target ids go in a 64-bit field, and damo
-# shows the largest as negative numbers (see recfile.py).
+# an unsigned int nr_accesses; target ids go in a 64-bit field (a
+# negative one is taken modulo 2^64, see model.py).
 ADDR_LIMIT = 1 << 64
 NR_ACCESSES_LIMIT = 1 << 32
 TID_RANGE = (-(1 << 63), 1 << 64)

@@ -11,6 +11,7 @@ import sys
 from . import recload, report_access, report_footprints, report_heatmap, \
     report_heats, report_nr_regions, report_raw, report_wss
 from .errors import DamoError
+from .model import target_id_of
 
 REPORTS = (report_raw, report_heats, report_wss, report_nr_regions,
            report_access, report_heatmap, report_footprints)
@@ -54,6 +55,7 @@ def pick_targets(rec, tid):
     ids = rec.target_ids()
     if tid is None:
         return ids
+    tid = target_id_of(tid)
     if tid not in ids:
         raise DamoError('no target %d in the record (targets: %s)' % (
             tid, ', '.join(str(i) for i in ids)))

@@ -35,7 +35,7 @@ from . import backend as backends
 from . import jsonrec, paths as pathmod, report, report_raw
 from .errors import DamoError
 from .fmt import size_str, time_str
-from .model import Intervals, Record
+from .model import Intervals, Record, target_id_of
 from .tracefs import TraceRecorder
 
 COLUMNS = 80
@@ -123,7 +123,7 @@ def format_snapshot(regions, iv, raw):
 def format_record(rec, tid=None, raw=False):
     iv = jsonrec.guess_intervals(rec)
     series = [(t, snaps) for t, snaps in jsonrec.per_target(rec)
-              if tid is None or t == tid]
+              if tid is None or t == target_id_of(tid)]
     if not series:
         raise DamoError('no target %s in the record' % tid)
     many = len(series) > 1 or len(series[0][1]) > 1

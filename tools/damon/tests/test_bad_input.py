@@ -230,3 +230,36 @@ class UnknownOptionTest(support.TempDirTest):
         args = cli.parse(['record', '--time', '0.5', 'paddr'])
         self.assertEqual(args.duration, 0.5)
         self.assertEqual(args.target, ['paddr'])
+
+
+class TargetIdTest(support.TempDirTest):
+    """Target ids stay unsigned 64-bit numbers whatever the format: a
+    kernel pointer used as id (2^63 or more) once came out negative from
+    perf_script text, and so differed from the same record in JSON."""
+
+    BIG = (1 << 64) - 120638127092736
+
+    def test_perf_script_to_json(self):
+        src = self.write('in.ps', damo3_fixtures.perf_script(
+            _series(tid=self.BIG)))
+        got, _, err = run_damo(['convert', '-i', src, '-o',
+                                self.path('out.json'), '--output_type',
+                                'json'])
+        self.assertEqual(got, 0, err)
+        objs = json.loads(self.read('out.json'))
+        self.assertEqual(objs[0]['target_id'], self.BIG)
+        for fmt in ('record', 'perf_script', 'json_compressed'):
+            out = self.path('out.' + fmt)
+            got, _, err = run_damo(['convert', '-i', self.path('out.json'),
+                                    '-o', out, '--output_type', fmt])
+            self.assertEqual(got, 0, err)
+            self.assertEqual(recload.load(out).target_ids(), [self.BIG], fmt)
+
+    def test_tid_option_takes_both_forms(self):
+        src = self.write('in.ps', damo3_fixtures.perf_script(
+            _series(tid=(1 << 64) - 1)))
+        for tid in ('-1', str((1 << 64) - 1)):
+            got, out, err = run_damo(['report', 'access', '-i', src,
+                                      '--tid', tid])
+            self.assertEqual(got, 0, err)
+            self.assertIn('heatmap:', out)
