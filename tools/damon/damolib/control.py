@@ -163,7 +163,8 @@ def _on_sigterm(signum, frame):
 
 
 def run_schemes(args):
-    if args.timeout is not None and args.timeout <= 0:
+    # "not >" so that nan, which compares false with everything, fails.
+    if args.timeout is not None and not args.timeout > 0:
         raise DamoError('--timeout must be positive')
     old_term = signal.signal(signal.SIGTERM, _on_sigterm)
     be = None

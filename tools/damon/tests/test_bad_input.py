@@ -263,3 +263,50 @@ class TargetIdTest(support.TempDirTest):
                                       '--tid', tid])
             self.assertEqual(got, 0, err)
             self.assertIn('heatmap:', out)
+
+
+class MinorOptionTest(support.TempDirTest):
+    def setUp(self):
+        super().setUp()
+        self.rec = self.path('r.data')
+        recfile.write(self.rec, KNOWN)
+
+    def damo(self, argv, status=1):
+        got, out, err = run_damo(argv)
+        self.assertEqual(got, status, err)
+        self.assertNotIn('Traceback', err)
+        return out, err
+
+    def test_schemes_timeout_nan(self):
+        _, err = self.damo(['schemes', 'paddr', '--damos_action', 'stat',
+                            '--timeout', 'nan'])
+        self.assertIn('--timeout must be positive', err)
+
+    def test_plot_to_fifo_before_report(self):
+        fifo = self.path('w.png')
+        os.mkfifo(fifo)
+        out, err = self.damo(['report', 'wss', '-i', self.rec, '--plot',
+                              fifo])
+        self.assertIn('not a regular file', err)
+        self.assertEqual(out, '')
+
+    def test_negative_counts(self):
+        for opts in (['wss', '--nr_cols_bar', '-1'],
+                     ['nr_regions', '--nr_cols_bar', '-3'],
+                     ['wss', '--sz_thres', '-1'],
+                     ['wss', '--acc_thres', '-1']):
+            with self.subTest(opts):
+                out, err = self.damo(['report'] + opts + ['-i', self.rec])
+                self.assertIn('must not be negative', err)
+                self.assertEqual(out, '')
+
+    def test_heatmap_hex_address_range(self):
+        out, _ = self.damo(['report', 'heatmap', '-i', self.rec, '--output',
+                            'raw', '--resol', '4', '4', '--address_range',
+                            '0x1000', '0x5000'], status=0)
+        hexed = out
+        out, _ = self.damo(['report', 'heatmap', '-i', self.rec, '--output',
+                            'raw', '--resol', '4', '4', '--address_range',
+                            '4096', '20480'], status=0)
+        self.assertEqual(hexed, out)
+
