@@ -50,7 +50,8 @@ import zlib
 
 from . import heats
 from .errors import DamoError
-from .model import Intervals, Record, Region, merge_target_series
+from .model import Intervals, Record, Region, merge_target_series, \
+    target_id_of
 from .numtext import parse_bytes, parse_nr, parse_time
 
 DEFAULT_SAMPLE_US = 5000
@@ -199,15 +200,18 @@ def loads(text, name='record', fmt='json'):
                         'per-target records)' % name)
     series = []
     intervals = None
+    per_tid = {}
     try:
         for i, obj in enumerate(data):
             tid, iv, snaps = _target_series(obj, 'record %d' % i)
             intervals = intervals or iv
+            per_tid.setdefault(tid, iv)
             series.append((tid, snaps))
     except _Bad as e:
         raise DamoError('%s: not a damo JSON record: %s' % (name, e)) \
             from None
-    return Record(merge_target_series(series), fmt, intervals=intervals)
+    return Record(merge_target_series(series), fmt, intervals=intervals,
+                  target_intervals=per_tid)
 
 
 def loads_compressed(buf, name='record'):
@@ -227,9 +231,12 @@ def loads_compressed(buf, name='record'):
 
 # Writing.
 
-def guess_intervals(rec):
-    """The record's intervals, or defaults with the aggregation interval
-    measured from the snapshots (see the module doc)."""
+def guess_intervals(rec, tid=None):
+    """The intervals of target tid (when the record keeps them per
+    target), else the record's, else defaults with the aggregation
+    interval measured from the snapshots (see the module doc)."""
+    if tid is not None and target_id_of(tid) in rec.target_intervals:
+        return rec.target_intervals[target_id_of(tid)]
     if rec.intervals is not None:
         return rec.intervals
     spans = heats.snapshot_intervals(rec.snapshots) if rec.snapshots \
@@ -271,20 +278,22 @@ def _region_obj(r):
 
 def to_objects(rec):
     """The record as the list of per-target objects damo 3.x writes."""
-    iv = guess_intervals(rec)
-    intervals = {
-        'sample_us': '%d' % iv.sample_us,
-        'aggr_us': '%d' % iv.aggr_us,
-        'ops_update_us': '%d' % iv.update_us,
-        'intervals_goal': {'access_bp': '0', 'aggrs': '0',
-                           'min_sample_us': '0', 'max_sample_us': '0'},
-    }
+    def intervals(tid):
+        iv = guess_intervals(rec, tid)
+        return {
+            'sample_us': '%d' % iv.sample_us,
+            'aggr_us': '%d' % iv.aggr_us,
+            'ops_update_us': '%d' % iv.update_us,
+            'intervals_goal': {'access_bp': '0', 'aggrs': '0',
+                               'min_sample_us': '0', 'max_sample_us': '0'},
+        }
+
     objs = []
     for tid, snaps in per_target(rec):
         objs.append({
             'kdamond_idx': 0,
             'context_idx': 0,
-            'intervals': intervals,
+            'intervals': intervals(tid),
             'scheme_idx': None,
             'target_id': tid,
             'scheme_filters': [],

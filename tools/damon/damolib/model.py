@@ -107,14 +107,20 @@ class Record:
     fmt is a short description of the source format ('binary v2',
     'tracepoint text', ...).  warning, when set, says what part of the input
     could not be used (e.g. a truncated last snapshot).  intervals is an
-    Intervals when the source says how the record was made, else None.
+    Intervals when the source says how the record was made, else None;
+    target_intervals maps target ids to their own Intervals where the
+    source keeps them per target (damo 3.x's JSON: one per kdamond).
     """
 
-    def __init__(self, snapshots, fmt, warning=None, intervals=None):
+    def __init__(self, snapshots, fmt, warning=None, intervals=None,
+                 target_intervals=None):
         self.snapshots = snapshots
         self.fmt = fmt
         self.warning = warning
         self.intervals = intervals
+        self.target_intervals = {
+            target_id_of(t): iv for t, iv in (target_intervals or {}).items()
+            if iv is not None}
 
     def target_ids(self):
         """Target ids in order of first appearance."""

@@ -121,7 +121,6 @@ def format_snapshot(regions, iv, raw):
 
 
 def format_record(rec, tid=None, raw=False):
-    iv = jsonrec.guess_intervals(rec)
     series = [(t, snaps) for t, snaps in jsonrec.per_target(rec)
               if tid is None or t == target_id_of(tid)]
     if not series:
@@ -130,6 +129,7 @@ def format_record(rec, tid=None, raw=False):
     base = min(snaps[0][0] for _, snaps in series)
     out = []
     for t, snaps in series:
+        iv = jsonrec.guess_intervals(rec, t)
         for i, (start, end, regions) in enumerate(snaps):
             if many:
                 if out:

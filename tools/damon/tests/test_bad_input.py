@@ -8,7 +8,7 @@ import os
 import damo3_fixtures
 import support
 from support import KNOWN, S, run_damo
-from damolib import heats, recfile, recload, report_access
+from damolib import heats, jsonrec, recfile, recload, report_access
 from damolib.errors import DamoError
 from damolib.model import Intervals, Region
 
@@ -310,3 +310,27 @@ class MinorOptionTest(support.TempDirTest):
                             '4096', '20480'], status=0)
         self.assertEqual(hexed, out)
 
+
+class PerTargetIntervalsTest(support.TempDirTest):
+    """Each kdamond of a damo 3.x JSON record has its own intervals."""
+
+    def test_each_target_keeps_its_own(self):
+        objs = damo3_fixtures.json_objects(
+            [(1, [(1 * S, 2 * S, [(0, 4096, 2, 0)])]),
+             (2, [(1 * S, 2 * S, [(8192, 12288, 2, 0)])])])
+        objs[1]['kdamond_idx'] = 1
+        objs[1]['intervals'] = dict(objs[1]['intervals'],
+                                    sample_us='10000', aggr_us='200000')
+        src = self.write('in.json', json.dumps(objs))
+        rec = recload.load(src)
+        self.assertEqual(jsonrec.guess_intervals(rec, 1).aggr_us, 1000000)
+        self.assertEqual(jsonrec.guess_intervals(rec, 2).aggr_us, 200000)
+        written = json.loads(jsonrec.dumps(rec))
+        self.assertEqual([o['intervals']['aggr_us'] for o in written],
+                         ['1000000', '200000'])
+        got, out, err = run_damo(['report', 'access', '-i', src])
+        self.assertEqual(got, 0, err)
+        # 2 samples of 5 ms in 1 s is 1 %; of 10 ms in 200 ms, 10 %.
+        rates = [line.split('access ')[1].split(' %')[0].strip()
+                 for line in out.splitlines() if ' addr ' in line]
+        self.assertEqual(rates, ['1', '10'])
