@@ -8,8 +8,9 @@ holds what they share (the input option and loading the record).
 import argparse
 import sys
 
-from . import recload, report_access, report_footprints, report_heatmap, \
-    report_heats, report_nr_regions, report_raw, report_wss
+from . import control, recload, report_access, \
+    report_footprints, report_heatmap, report_heats, report_nr_regions, \
+    report_raw, report_wss
 from .errors import DamoError
 from .model import target_id_of
 
@@ -36,6 +37,8 @@ def add_parser(subparsers):
     sub.required = True
     for mod in REPORTS:
         mod.add_parser(sub, common)
+    control.add_status_parser(sub, 'damon', ' (damo 3.x; same as '
+                              '"damo status")')
     return p
 
 
