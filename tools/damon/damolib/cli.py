@@ -41,6 +41,10 @@ def _add_help(sub, parsers):
             sys.stdout.write(compat3.help_text())
             return 0
         parser = parsers.get(' '.join(args.topic))
+        gone = compat3.missing(args.topic)
+        if parser is None and gone:
+            print('damo %s (damo 3.x): %s' % gone)
+            return 0
         if parser is None:
             raise DamoError('help: no command %r (see "damo help")'
                             % ' '.join(args.topic))
@@ -96,6 +100,9 @@ def build_parser(parsers=None):
 def parse(argv):
     parsers = {}
     top = build_parser(parsers)
+    gone = compat3.missing(argv)
+    if gone:
+        raise DamoError('damo %s: %s (see "damo help")' % gone)
     if argv and argv[0] in compat3.PENDING_COMMANDS and \
             not set(argv[1:]) & {'-h', '--help'}:
         raise DamoError('damo %s: %s' % (argv[0],

@@ -11,6 +11,7 @@ the --damos_* options in damos_args.py, 'reclaim', 'lru_sort' and
 """
 
 import argparse
+import re
 import textwrap
 
 from .errors import DamoError
@@ -18,9 +19,17 @@ from .errors import DamoError
 DAMOS_JSON = ('schemes and kdamonds in damo 3.x\'s JSON form are not '
               'taken: give schemes with the --damos_* options')
 
+ONE_CONTEXT = ('damo sets up one kdamond with one context and one target; '
+               'give each scheme its own --damos_action')
+
 # damo 3.x's options that take whole setups in its JSON form, and the
 # ones for features this damo does not have.
 REFUSED_OPTIONS = (
+    ('--nr_targets', ONE_CONTEXT), ('--nr_ctxs', ONE_CONTEXT),
+    ('--nr_schemes', ONE_CONTEXT),
+    ('--monitoring_intervals_goal', 'the intervals are not tuned '
+     'automatically by this kernel: give them with -s/-a/-u or '
+     '--monitoring_intervals'),
     ('--schemes', DAMOS_JSON), ('--kdamonds', DAMOS_JSON),
     ('--damos_filter_out', 'not taken: use --damos_filter TYPE matching'),
     ('--snapshot_damos_filter', 'not taken: "damo status" shows each '
@@ -30,6 +39,38 @@ REFUSED_OPTIONS = (
 # Commands of damo 3.x that wait for another part of the series.
 PENDING_COMMANDS = {
 }
+
+# Commands and report types of damo 3.x that this damo does not have:
+# they fail with the reason instead of "invalid choice".
+MISSING = {
+    '': {
+        'record_info': 'not here: "damo report raw" prints a record\'s '
+        'format and number of snapshots first, "damo report heatmap '
+        '--guide" each target\'s time span and address ranges',
+        'monitor': 'not here: "damo start" and then "damo report access" '
+        '(a snapshot of the running DAMON) as often as wanted, or "damo '
+        'record" and its reports',
+        'features': 'not here: "damo status" shows the interface damo '
+        'uses; the --damos_* help says what needs sysfs',
+        'setup_cli_completion': 'not here: damo has no shell completion',
+    },
+    'report ': {
+        'trace': 'not here: "damo convert --output_type perf_script" '
+        'writes a record as damon_aggregated trace text',
+        'record_info': 'not here: "damo report raw" prints a record\'s '
+        'format and number of snapshots first, "damo report heatmap '
+        '--guide" each target\'s time span and address ranges',
+        'pa_layout': 'not here as a report: "damo paddr_layout" (or "damo '
+        'pa_layout") shows the physical address layout',
+    },
+}
+
+# damo 3.x commands that this damo has under another name.
+SAME_AS = (
+    ('convert_record_format', 'damo convert'),
+    ('pa_layout', 'damo paddr_layout'),
+    ('report damon', 'damo status (or show): the current DAMON status'),
+)
 
 # damo 3.x features that do not fit this damo, and why (for damo help).
 NOT_HERE = (
@@ -57,7 +98,7 @@ NOT_HERE = (
      'colours: gray levels only'),
     ('report wss --work_time',
      'snapshots are never merged into longer work units'),
-    ('report damon/profile/times/holistic/sysinfo/kdamonds, args, '
+    ('report profile/times/holistic/sysinfo/kdamonds, args, '
      'diagnose, replay, adjust, validate',
      'not implemented'),
     ('--damon_interface_DEPRECATED', 'taken: same as --damon_interface'),
@@ -68,6 +109,13 @@ NOT_HERE = (
     ('--damos_quotas without a reset interval',
      'the quota resets every 1000 ms (damo 3.x: never)'),
 )
+
+
+def names(option):
+    """Whether "damo help"'s table of damo 3.x features names option."""
+    pattern = re.compile(r'(?<![\w-])%s(?![\w-])' % re.escape(option))
+    return any(pattern.search(what) for what, _ in
+               NOT_HERE + REFUSED_OPTIONS)
 
 
 class _Waits(argparse.Action):
@@ -89,6 +137,18 @@ def add_refused(parser):
     for opt, reason in REFUSED_OPTIONS:
         names = ('-c', opt) if opt == '--schemes' else (opt,)
         parser.add_argument(*names, action=_Waits, reason=reason)
+
+
+def missing(words):
+    """(command, reason) when words (the command line, or a "damo help"
+    topic) start with a damo 3.x command or report type this damo does
+    not have, else None."""
+    if words and words[0] in MISSING['']:
+        return words[0], MISSING[''][words[0]]
+    if len(words) > 1 and words[0] == 'report' and \
+            words[1] in MISSING['report ']:
+        return 'report ' + words[1], MISSING['report '][words[1]]
+    return None
 
 
 def add_pending_commands(subparsers):
@@ -115,7 +175,17 @@ def _item(lines, what, why):
 
 def help_text():
     lines = ['damo 3.x features and what this damo does with them:', '']
+    lines.append('Other names for the same commands:')
+    for what, why in SAME_AS:
+        _item(lines, what, why)
+    lines.append('')
     lines.append('Not in this damo:')
+    for prefix, names in MISSING.items():
+        for name, why in names.items():
+            _item(lines, prefix + name, why)
     for what, why in NOT_HERE:
         _item(lines, what, why)
+    for opt, why in REFUSED_OPTIONS:
+        if opt.startswith('--nr_') or opt == '--monitoring_intervals_goal':
+            _item(lines, opt, why)
     return '\n'.join(lines) + '\n'

@@ -46,6 +46,22 @@ def _with_target(subparsers, name, func, help_text, description):
     return p
 
 
+def add_status_parser(subparsers, name, same_as=''):
+    """The parser of "damo status" under another name ("show", and damo
+    3.x's "report damon", which shows the same: the current status)."""
+    p = subparsers.add_parser(
+        name, help='show whether and how DAMON is monitoring' + same_as,
+        description='Show the kernel interface damo uses, whether '
+        'DAMON is running, its kdamond\'s pid and its setup.')
+    p.add_argument('--damos_tried_regions', action='store_true',
+                   help='also list the regions each scheme tried in '
+                   'its last aggregation (sysfs only)')
+    backends.add_option(p)
+    _paths_options(p)
+    p.set_defaults(func=run_status)
+    return p
+
+
 def add_parsers(subparsers):
     _with_target(
         subparsers, 'start', run_start,
@@ -62,17 +78,8 @@ def add_parsers(subparsers):
     p.set_defaults(func=run_stop)
 
     for name in ('status', 'show'):
-        p = subparsers.add_parser(
-            name, help='show whether and how DAMON is monitoring' +
-            (' (same as status)' if name == 'show' else ''),
-            description='Show the kernel interface damo uses, whether '
-            'DAMON is running, its kdamond\'s pid and its setup.')
-        p.add_argument('--damos_tried_regions', action='store_true',
-                       help='also list the regions each scheme tried in '
-                       'its last aggregation (sysfs only)')
-        backends.add_option(p)
-        _paths_options(p)
-        p.set_defaults(func=run_status)
+        add_status_parser(subparsers, name, (' (same as status)'
+                                             if name == 'show' else ''))
 
     _with_target(
         subparsers, 'tune', run_tune,
@@ -163,7 +170,8 @@ def _on_sigterm(signum, frame):
 
 
 def run_schemes(args):
-    if args.timeout is not None and args.timeout <= 0:
+    # "not >" so that nan, which compares false with everything, fails.
+    if args.timeout is not None and not args.timeout > 0:
         raise DamoError('--timeout must be positive')
     old_term = signal.signal(signal.SIGTERM, _on_sigterm)
     be = None

@@ -9,7 +9,8 @@ from .errors import DamoError
 
 def add_parser(subparsers):
     p = subparsers.add_parser(
-        'convert', help='rewrite a record in another format',
+        'convert', aliases=['convert_record_format'],
+        help='rewrite a record in another format',
         description='Read a record in any format damo reads and write it '
         'as --output_type: %s.  damo 3.x reads json_compressed and '
         'perf_script.' % ', '.join(recsave.OUTPUT_TYPES))
@@ -30,6 +31,7 @@ def run(args):
     mode = None
     if args.output_permission is not None:
         mode = recsave.parse_permission(args.output_permission)
+    recsave.check_path(args.out)
     rec = recload.load(args.input)
     recload.check_usable(rec, args.input)
     if rec.warning:

@@ -302,6 +302,26 @@ def _closes(word):
     return word == 'paddr' or word.isdigit() or len(shlex.split(word)) != 1
 
 
+def _lookup(actions, key):
+    """The action of option key, or of the one long option it is a
+    prefix of (as argparse takes abbreviations).  An unknown option must
+    stop the split: its values would be taken for TARGET."""
+    if key in actions:
+        return actions[key]
+    hint = ' (a damo 3.x option: see "damo help")' \
+        if compat3.names(key) else ''
+    hits = set()
+    if key.startswith('--') and not hint:
+        hits = {a for name, a in actions.items() if name.startswith(key)}
+    if len(hits) == 1:
+        return hits.pop()
+    if hits:
+        raise DamoError('ambiguous option %s: could be %s' % (key, ', '.join(
+            sorted(n for n, a in actions.items() if a in hits and
+                   n.startswith(key)))))
+    raise DamoError('unrecognized arguments: %s%s' % (key, hint))
+
+
 def split_argv(parser, argv):
     """(option words, TARGET words) of argv (see the module doc)."""
     opts, target = [], []
@@ -319,10 +339,8 @@ def split_argv(parser, argv):
             opts.append(word)
             key = word.split('=', 1)[0] if word.startswith('--') \
                 else word[:2]
-            action = actions.get(key)
+            action = _lookup(actions, key)
             i += 1
-            if action is None:
-                continue    # argparse tells what is wrong with it
             count = _value_count(action, word)
             if count and hasattr(action, 'count_values'):
                 count = action.count_values(argv[i:])

@@ -83,8 +83,9 @@ def percentiles(values, pcts):
 def per_target(rec, args, value_of):
     """{target id: [(end_ns, value)]} with value_of(TargetSnapshot), after
     --exclude_samples and --collapse_targets."""
-    if args.exclude_samples < 0:
-        raise DamoError('--exclude_samples must not be negative')
+    for opt in ('exclude_samples', 'nr_cols_bar'):
+        if getattr(args, opt) < 0:
+            raise DamoError('--%s must not be negative' % opt)
     out = {}
     for i in report.pick_targets(rec, args.tid):
         out[i] = [(s.end_ns, value_of(s.target(i)))

@@ -21,6 +21,12 @@ from .errors import DamoError
 
 DEFAULT_FIRST_INTERVAL_NS = 100 * 1000 * 1000
 
+# The matrix is held as Python lists (tens of bytes a cell, and more for
+# the rows printed from it): 4 million cells cost a few hundred MiB,
+# while the 10^10 of "--resol 100000 100000" would need tens of GiB.
+# No picture or terminal shows more cells than this anyway.
+MAX_CELLS = 4000000
+
 
 def snapshot_intervals(snapshots):
     """[(start_ns, end_ns)] of each snapshot, see the module doc."""
@@ -120,6 +126,10 @@ def compute(snapshots, tid, addr_range, tres, ares, time_range=None):
         raise DamoError('empty address range %#x-%#x' % (a_lo, a_hi))
     tres = max(1, min(tres, t_hi - t_lo))
     ares = max(1, min(ares, a_hi - a_lo))
+    if tres * ares > MAX_CELLS:
+        raise DamoError('a heatmap of %d x %d cells is too large (at most '
+                        '%d cells): lower the time or address resolution'
+                        % (tres, ares, MAX_CELLS))
     t_edges = _edges(t_lo, t_hi, tres)
     a_edges = _edges(a_lo, a_hi, ares)
     sums = [[0] * ares for _ in range(tres)]

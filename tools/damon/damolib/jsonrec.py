@@ -30,6 +30,12 @@ Python's zlib.compress() makes; not gzip).  damo 3.x tells the two apart
 with file(1) and, on Debian 12, reads only the compressed form (file 5.44
 calls plain JSON "JSON text data", a name 3.x does not expect).
 
+Reading checks that every value fits what DAMON can report (and the
+binary format can hold): addresses below 2^64, nr_accesses below 2^32,
+ages and times not negative, target ids that a 64-bit field holds.  Each
+snapshot's regions are sorted by address, and regions that overlap are
+refused: reports assume the regions of a snapshot are disjoint.
+
 What damo writes for what its own records do not know: kdamond and
 context index 0 (damo uses one of each), the intervals of the record when
 known, otherwise DAMON's default sampling (5 ms, or the aggregation
@@ -44,11 +50,20 @@ import zlib
 
 from . import heats
 from .errors import DamoError
-from .model import Intervals, Record, Region, merge_target_series
+from .model import Intervals, Record, Region, merge_target_series, \
+    target_id_of
 from .numtext import parse_bytes, parse_nr, parse_time
 
 DEFAULT_SAMPLE_US = 5000
 DEFAULT_UPDATE_US = 1000000
+
+# DAMON's region fields: unsigned long addresses (64 bits at most) and
+# an unsigned int nr_accesses; target ids go in a 64-bit field (a
+# negative one is taken modulo 2^64, see model.py).
+ADDR_LIMIT = 1 << 64
+NR_ACCESSES_LIMIT = 1 << 32
+TID_RANGE = (-(1 << 63), 1 << 64)
+TIME_LIMIT = 1 << 63
 
 
 class _Bad(Exception):
@@ -108,20 +123,50 @@ def _age(obj, where, intervals):
     return usec // intervals.aggr_us
 
 
+def _in_range(value, lo, hi, where, what):
+    if not lo <= value < hi:
+        text = '%d' % value
+        if len(text) > 24:
+            text = '%s...(%d digits)' % (text[:6], len(text))
+        raise _Bad('%s %s %s is out of range (%d to %d)' % (
+            where, what, text, lo, hi - 1))
+    return value
+
+
 def _region(obj, where, intervals):
     start = _get(obj, 'start', where, parse_bytes)
     end = _get(obj, 'end', where, parse_bytes)
+    _in_range(start, 0, ADDR_LIMIT, where, 'start')
+    _in_range(end, 0, ADDR_LIMIT, where, 'end')
     if end < start:
         raise _Bad('%s ends (%d) before it starts (%d)' % (where, end, start))
     acc = _nr_accesses(_get(obj, 'nr_accesses', where), where +
                        ' nr_accesses', intervals)
+    _in_range(acc, 0, NR_ACCESSES_LIMIT, where, 'nr_accesses')
     age = _age(_get(obj, 'age', where, optional=True), where + ' age',
                intervals)
+    if age is not None:
+        _in_range(age, 0, TIME_LIMIT, where, 'age')
     return Region(start, end, acc, age)
 
 
+def _regions(objs, where, intervals):
+    """The snapshot's regions, sorted by address and disjoint."""
+    if not isinstance(objs, list):
+        raise _Bad('%s "regions" is not a list' % where)
+    regions = sorted((_region(r, '%s region %d' % (where, j), intervals)
+                      for j, r in enumerate(objs)),
+                     key=lambda r: (r.start, r.end))
+    for prev, r in zip(regions, regions[1:]):
+        if r.start < prev.end:
+            raise _Bad('%s has overlapping regions %#x-%#x and %#x-%#x' % (
+                where, prev.start, prev.end, r.start, r.end))
+    return regions
+
+
 def _target_series(obj, where):
-    tid = _get(obj, 'target_id', where, parse_nr)
+    tid = _in_range(_get(obj, 'target_id', where, parse_nr),
+                    TID_RANGE[0], TID_RANGE[1], where, 'target_id')
     intervals = _intervals(obj, where)
     snaps = _get(obj, 'snapshots', where)
     if not isinstance(snaps, list):
@@ -132,15 +177,14 @@ def _target_series(obj, where):
         swhere = '%s snapshot %d' % (where, i)
         start = _get(snap, 'start_time', swhere, parse_time, optional=True)
         end = _get(snap, 'end_time', swhere, parse_time)
+        _in_range(end, 0, TIME_LIMIT, swhere, 'end_time')
+        if start is not None:
+            _in_range(start, 0, end + 1, swhere, 'start_time')
         if prev_end is not None and end < prev_end:
             raise _Bad('%s ends before the one before it' % swhere)
         prev_end = end
-        regions = _get(snap, 'regions', swhere)
-        if not isinstance(regions, list):
-            raise _Bad('%s "regions" is not a list' % swhere)
-        out.append((start, end, [
-            _region(r, '%s region %d' % (swhere, j), intervals)
-            for j, r in enumerate(regions)]))
+        out.append((start, end, _regions(_get(snap, 'regions', swhere),
+                                          swhere, intervals)))
     return tid, intervals, out
 
 
@@ -156,15 +200,18 @@ def loads(text, name='record', fmt='json'):
                         'per-target records)' % name)
     series = []
     intervals = None
+    per_tid = {}
     try:
         for i, obj in enumerate(data):
             tid, iv, snaps = _target_series(obj, 'record %d' % i)
             intervals = intervals or iv
+            per_tid.setdefault(tid, iv)
             series.append((tid, snaps))
     except _Bad as e:
         raise DamoError('%s: not a damo JSON record: %s' % (name, e)) \
             from None
-    return Record(merge_target_series(series), fmt, intervals=intervals)
+    return Record(merge_target_series(series), fmt, intervals=intervals,
+                  target_intervals=per_tid)
 
 
 def loads_compressed(buf, name='record'):
@@ -184,9 +231,12 @@ def loads_compressed(buf, name='record'):
 
 # Writing.
 
-def guess_intervals(rec):
-    """The record's intervals, or defaults with the aggregation interval
-    measured from the snapshots (see the module doc)."""
+def guess_intervals(rec, tid=None):
+    """The intervals of target tid (when the record keeps them per
+    target), else the record's, else defaults with the aggregation
+    interval measured from the snapshots (see the module doc)."""
+    if tid is not None and target_id_of(tid) in rec.target_intervals:
+        return rec.target_intervals[target_id_of(tid)]
     if rec.intervals is not None:
         return rec.intervals
     spans = heats.snapshot_intervals(rec.snapshots) if rec.snapshots \
@@ -228,20 +278,22 @@ def _region_obj(r):
 
 def to_objects(rec):
     """The record as the list of per-target objects damo 3.x writes."""
-    iv = guess_intervals(rec)
-    intervals = {
-        'sample_us': '%d' % iv.sample_us,
-        'aggr_us': '%d' % iv.aggr_us,
-        'ops_update_us': '%d' % iv.update_us,
-        'intervals_goal': {'access_bp': '0', 'aggrs': '0',
-                           'min_sample_us': '0', 'max_sample_us': '0'},
-    }
+    def intervals(tid):
+        iv = guess_intervals(rec, tid)
+        return {
+            'sample_us': '%d' % iv.sample_us,
+            'aggr_us': '%d' % iv.aggr_us,
+            'ops_update_us': '%d' % iv.update_us,
+            'intervals_goal': {'access_bp': '0', 'aggrs': '0',
+                               'min_sample_us': '0', 'max_sample_us': '0'},
+        }
+
     objs = []
     for tid, snaps in per_target(rec):
         objs.append({
             'kdamond_idx': 0,
             'context_idx': 0,
-            'intervals': intervals,
+            'intervals': intervals(tid),
             'scheme_idx': None,
             'target_id': tid,
             'scheme_filters': [],

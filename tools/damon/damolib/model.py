@@ -7,6 +7,12 @@ the kernel used) and, per monitoring target, the regions with the number of
 samples that found them accessed (nr_accesses) and, where the source format
 keeps it, their age (in aggregation intervals; None when unknown).
 
+Target ids are unsigned 64-bit numbers, as the kernel prints them in
+the damon_aggregated trace event and damo 3.x writes them: an id given
+as a negative number (version 1 records, damo's own older records, -1 for
+the physical address space on the command line) is taken modulo 2^64, so
+that the same target has the same id whichever format it came from.
+
 Formats that keep one list of snapshots per target (damo 3.x's JSON, perf
 script text) are folded into this shape: the targets' snapshots that ended
 at the same moment share one Snapshot.
@@ -16,6 +22,13 @@ import collections
 
 Region = collections.namedtuple('Region', 'start end nr_accesses age',
                                 defaults=(None,))
+
+TID_MASK = (1 << 64) - 1
+
+
+def target_id_of(value):
+    """The unsigned 64-bit form of a target id (see the module doc)."""
+    return value & TID_MASK
 
 
 class Intervals:
@@ -44,7 +57,7 @@ class TargetSnapshot:
     __slots__ = ('target_id', 'regions')
 
     def __init__(self, target_id, regions):
-        self.target_id = target_id
+        self.target_id = target_id_of(target_id)
         self.regions = regions
 
     def __eq__(self, other):
@@ -80,9 +93,10 @@ class Snapshot:
     def __repr__(self):
         return 'Snapshot(%r, %r)' % (self.end_ns, self.targets)
 
-    def target(self, target_id):
+    def target(self, tid):
+        tid = target_id_of(tid)
         for t in self.targets:
-            if t.target_id == target_id:
+            if t.target_id == tid:
                 return t
         return None
 
@@ -93,14 +107,20 @@ class Record:
     fmt is a short description of the source format ('binary v2',
     'tracepoint text', ...).  warning, when set, says what part of the input
     could not be used (e.g. a truncated last snapshot).  intervals is an
-    Intervals when the source says how the record was made, else None.
+    Intervals when the source says how the record was made, else None;
+    target_intervals maps target ids to their own Intervals where the
+    source keeps them per target (damo 3.x's JSON: one per kdamond).
     """
 
-    def __init__(self, snapshots, fmt, warning=None, intervals=None):
+    def __init__(self, snapshots, fmt, warning=None, intervals=None,
+                 target_intervals=None):
         self.snapshots = snapshots
         self.fmt = fmt
         self.warning = warning
         self.intervals = intervals
+        self.target_intervals = {
+            target_id_of(t): iv for t, iv in (target_intervals or {}).items()
+            if iv is not None}
 
     def target_ids(self):
         """Target ids in order of first appearance."""

@@ -9,7 +9,8 @@ from .fmt import size_str
 
 def add_parser(subparsers):
     p = subparsers.add_parser(
-        'paddr_layout', help='show the physical memory layout',
+        'paddr_layout', aliases=['pa_layout'],
+        help='show the physical memory layout',
         description='Show the top-level resources of /proc/iomem, with '
         'System RAM split by NUMA node and memory block state (from '
         '/sys/devices/system/{memory,node}).  Ranges are [START, END) '

@@ -66,7 +66,11 @@ def check_writable(out_path):
             out_path, parent))
     if os.path.isdir(out_path):
         raise DamoError('cannot write %s: it is a directory' % out_path)
+    # A device or FIFO would block the open below or swallow the picture
+    # (/dev/full fails only when gnuplot writes, after the report).
     existed = os.path.exists(out_path)
+    if existed and not os.path.isfile(out_path):
+        raise DamoError('cannot write %s: not a regular file' % out_path)
     try:
         with open(out_path, 'ab'):
             pass

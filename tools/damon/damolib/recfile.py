@@ -12,9 +12,8 @@ All integers are little-endian and packed (no padding)::
 
 A file without the header is version 1.  The versions differ only in the
 width of target_id: version 1 stores it as a signed 32-bit int, version 2 as
-a 64-bit integer.  damo shows a version-2 id of 2^63 or more as the negative
-number with the same bits, so a physical-address target written as -1
-reads back as -1.
+a 64-bit integer.  damo keeps target ids unsigned (model.py): a version-1
+id of -1 reads as 2^64 - 1, and is written back as -1.
 
 The header is optional so that files from the first recorders (which had
 none) still read.  Because a headerless file can in practice hold 64-bit ids
@@ -82,8 +81,6 @@ def _parse_one(buf, pos, version):
     targets = []
     for _ in range(nr_targets):
         (tid,) = take(idfmt)
-        if version >= 2:
-            tid = _signed64(tid)
         (nr_regions,) = take(_U32)
         if nr_regions > _MAX_REGIONS:
             raise _Bad('implausible number of regions %d' % nr_regions)
@@ -168,8 +165,8 @@ def encode_snapshot(snap, version=LATEST_VERSION):
     out = [_TIME.pack(sec, nsec), _U32.pack(len(snap.targets))]
     for t in snap.targets:
         tid = t.target_id
-        if version >= 2:
-            tid &= (1 << 64) - 1
+        if version < 2:
+            tid = _signed64(tid)
         out.append(idfmt.pack(tid))
         out.append(_U32.pack(len(t.regions)))
         for r in t.regions:
@@ -184,7 +181,11 @@ def dumps(snapshots, version=LATEST_VERSION, magic=True):
     then assume version 1, see the module documentation).
     """
     parts = [encode_header(version)] if magic else []
-    parts.extend(encode_snapshot(s, version) for s in snapshots)
+    try:
+        parts.extend(encode_snapshot(s, version) for s in snapshots)
+    except struct.error as e:
+        raise DamoError('the record does not fit the binary format (%s); '
+                        'write it as json_compressed instead' % e) from e
     return b''.join(parts)
 
 

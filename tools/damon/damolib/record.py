@@ -117,17 +117,9 @@ def add_parser(subparsers):
 
 
 def _check_out(path):
-    """Fail before touching the kernel if the record cannot be written."""
-    path = os.path.abspath(path)
-    parent = os.path.dirname(path)
-    if not os.path.isdir(parent):
-        raise DamoError('cannot write %s: directory %s does not exist' % (
-            path, parent))
-    if os.path.isdir(path):
-        raise DamoError('cannot write %s: it is a directory' % path)
-    if not os.access(parent, os.W_OK):
-        raise DamoError('cannot write %s: permission denied' % path)
-    return path
+    """Fail before touching the kernel if the record cannot be written
+    (recsave.check_path(): a regular file or none)."""
+    return recsave.check_path(path)
 
 
 def _prepare_out(path):

@@ -11,9 +11,16 @@
 
 damo 3.x's ``perf_data`` (a perf.data file) needs perf to write; damo
 reads such files but does not write them.
+
+A record replaces its output file atomically (a new file renamed over
+it), so the output must be a regular file or not exist: a FIFO, a device
+node or a directory there is refused rather than replaced.  A symbolic
+link to a regular file is followed: the file it points to is replaced
+and the link stays.
 """
 
 import os
+import stat
 
 from . import jsonrec, recfile, tracetext
 from .errors import DamoError
@@ -49,8 +56,38 @@ def parse_permission(text):
     return mode
 
 
+def check_path(path):
+    """The absolute path a record for path is written to (a symbolic
+    link resolved), or a DamoError if it cannot be written there."""
+    path = os.path.abspath(path)
+    if os.path.islink(path):
+        path = os.path.realpath(path)
+        if not os.path.lexists(path):
+            raise DamoError('cannot write %s: a symbolic link to nowhere'
+                            % path)
+    parent = os.path.dirname(path)
+    if not os.path.isdir(parent):
+        raise DamoError('cannot write %s: directory %s does not exist' % (
+            path, parent))
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as e:
+        raise DamoError('cannot write %s: %s' % (path, e.strerror)) from e
+    if mode is not None and stat.S_ISDIR(mode):
+        raise DamoError('cannot write %s: it is a directory' % path)
+    if mode is not None and not stat.S_ISREG(mode):
+        raise DamoError('cannot write %s: not a regular file' % path)
+    if not os.access(parent, os.W_OK):
+        raise DamoError('cannot write %s: permission denied' % path)
+    return path
+
+
 def save(rec, path, output_type, permission=None):
-    """Write rec to path (replacing it atomically) in output_type."""
+    """Write rec to path (replacing it atomically) in output_type; see
+    check_path() for what path may be."""
+    path = check_path(path)
     data = encode(rec, output_type)
     tmp = '%s.tmp%d' % (path, os.getpid())
     try:

@@ -8,9 +8,11 @@ holds what they share (the input option and loading the record).
 import argparse
 import sys
 
-from . import recload, report_access, report_footprints, report_heatmap, \
-    report_heats, report_nr_regions, report_raw, report_wss
+from . import control, recload, report_access, \
+    report_footprints, report_heatmap, report_heats, report_nr_regions, \
+    report_raw, report_wss
 from .errors import DamoError
+from .model import target_id_of
 
 REPORTS = (report_raw, report_heats, report_wss, report_nr_regions,
            report_access, report_heatmap, report_footprints)
@@ -27,19 +29,23 @@ def add_parser(subparsers):
         '(decoded with perf script); the format is told by content.')
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument('-i', '--input', '--input_file',
-                        default='damon.data', metavar='FILE',
-                        help='record to read (default %(default)s; - for '
+                        default=None, metavar='FILE',
+                        help='record to read (default damon.data; - for '
                         'standard input)')
     sub = p.add_subparsers(dest='report_type', metavar='TYPE',
                            title='report types')
     sub.required = True
     for mod in REPORTS:
         mod.add_parser(sub, common)
+    control.add_status_parser(sub, 'damon', ' (damo 3.x; same as '
+                              '"damo status")')
     return p
 
 
 def load(args):
     """Load the record named by args.input; warn about unusable parts."""
+    if args.input is None:
+        args.input = 'damon.data'
     rec = recload.load(args.input)
     if rec.warning:
         print('damo: warning: %s' % rec.warning, file=sys.stderr)
@@ -52,6 +58,7 @@ def pick_targets(rec, tid):
     ids = rec.target_ids()
     if tid is None:
         return ids
+    tid = target_id_of(tid)
     if tid not in ids:
         raise DamoError('no target %d in the record (targets: %s)' % (
             tid, ', '.join(str(i) for i in ids)))

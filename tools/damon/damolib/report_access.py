@@ -35,7 +35,7 @@ from . import backend as backends
 from . import jsonrec, paths as pathmod, report, report_raw
 from .errors import DamoError
 from .fmt import size_str, time_str
-from .model import Intervals, Record
+from .model import Intervals, Record, target_id_of
 from .tracefs import TraceRecorder
 
 COLUMNS = 80
@@ -57,7 +57,7 @@ def add_parser(sub, common):
                    '%(default)s)')
     backends.add_option(p)
     pathmod.add_path_options(p, debugfs=True, tracefs=True, sysfs=True)
-    p.set_defaults(func=run, input=None)
+    p.set_defaults(func=run)
     return p
 
 
@@ -68,15 +68,21 @@ def _rate(acc, iv):
 
 
 def heatmap_line(regions, iv):
-    """The snapshot's address span in COLUMNS digits (see module doc)."""
-    lo, hi = regions[0].start, regions[-1].end
+    """The snapshot's address span in COLUMNS digits (see module doc).
+
+    Regions of records in other formats than JSON may come unsorted or
+    overlapping: the span is from the lowest start to the highest end,
+    and a column only takes what falls inside it.
+    """
+    lo = min(r.start for r in regions)
+    hi = max(r.end for r in regions)
     span = hi - lo
     if span <= 0:
         return '', 0, 0, 0
     col = span / COLUMNS
     sums = [0.0] * COLUMNS
     for r in regions:
-        c = int((r.start - lo) / col)
+        c = min(COLUMNS - 1, max(0, int((r.start - lo) / col)))
         pos = r.start
         while pos < r.end and c < COLUMNS:
             edge = min(r.end, lo + (c + 1) * col)
@@ -115,15 +121,15 @@ def format_snapshot(regions, iv, raw):
 
 
 def format_record(rec, tid=None, raw=False):
-    iv = jsonrec.guess_intervals(rec)
     series = [(t, snaps) for t, snaps in jsonrec.per_target(rec)
-              if tid is None or t == tid]
+              if tid is None or t == target_id_of(tid)]
     if not series:
         raise DamoError('no target %s in the record' % tid)
     many = len(series) > 1 or len(series[0][1]) > 1
     base = min(snaps[0][0] for _, snaps in series)
     out = []
     for t, snaps in series:
+        iv = jsonrec.guess_intervals(rec, t)
         for i, (start, end, regions) in enumerate(snaps):
             if many:
                 if out:

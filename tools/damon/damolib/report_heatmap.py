@@ -41,9 +41,9 @@ def add_parser(sub, common):
     p.add_argument('--time_range', type=int, nargs=2,
                    metavar=('START', 'END'),
                    help='time range to show (ns, as recorded)')
-    p.add_argument('--address_range', type=int, nargs=2, action='append',
-                   metavar=('START', 'END'),
-                   help='address range to show (bytes)')
+    p.add_argument('--address_range', type=report_heats.parse_int,
+                   nargs=2, action='append', metavar=('START', 'END'),
+                   help='address range to show (decimal or 0x hex)')
     p.add_argument('--draw_range', choices=('hottest',), default='hottest',
                    help='which covered range to draw (damo draws the '
                    'hottest; see "damo help")')

@@ -24,7 +24,8 @@ apart; showing them at once would squash each to a thin line).
 """
 
 
-def _int(text):
+def parse_int(text):
+    """A decimal or 0x hex number (an address)."""
     return int(text, 0)
 
 
@@ -41,7 +42,7 @@ def add_parser(sub, common):
                    help='address bins (default 200, or 80 on the '
                    'terminal)')
     p.add_argument('--address_range', '--address-range', nargs=2,
-                   type=_int, metavar=('START', 'END'),
+                   type=parse_int, metavar=('START', 'END'),
                    help='address range to show (decimal or 0x hex)')
     p.add_argument('--abs', action='store_true',
                    help='absolute times and addresses instead of offsets '

@@ -9,6 +9,7 @@ the aggregation interval).
 import argparse
 
 from . import distribution, plot, report
+from .errors import DamoError
 from .fmt import size_str
 
 
@@ -39,6 +40,9 @@ def wss_of(min_accesses, min_size=1):
 
 
 def run(args):
+    if args.min_accesses < 0 or args.sz_thres < 0:
+        raise DamoError('--min_accesses (--acc_thres) and --sz_thres must '
+                        'not be negative')
     if args.plot:
         plot.check_writable(args.plot)
     rec = report.load(args)

@@ -67,9 +67,10 @@ def parse_line(line):
     m = _LINE.search(line)
     if not m:
         return None
+    # The kernel prints the id unsigned, and damo 3.x keeps it so (some
+    # kernels use a pointer, 2^63 or more, as the id): keep it as printed
+    # so that perf_script and JSON records of the same run agree.
     tid = int(m.group('tid'))
-    if tid >= 1 << 63:
-        tid -= 1 << 64
     age = m.group('age')
     return (_ts_ns(m.group('ts')), tid, int(m.group('nr')),
             Region(_int(m.group('start')), _int(m.group('end')),

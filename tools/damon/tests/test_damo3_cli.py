@@ -13,6 +13,10 @@ import support
 from support import KNOWN, MULTI, S, run_damo
 from damolib import recfile, recload
 
+# How long the fake kernel's monitoring lasts: long enough for its thread,
+# which polls every 10 ms, to see "on" on a loaded machine.
+RECORD_S = '1'
+
 
 class RecordSpellingTest(support.TempDirTest):
     def setUp(self):
@@ -35,7 +39,7 @@ class RecordSpellingTest(support.TempDirTest):
     def test_options_after_paddr(self):
         """Issue: "damo record paddr -o x.data" ran a command "paddr"."""
         fake, out, _ = self.record('paddr', '-o', self.out, '--timeout',
-                                   '0.2', *self.opts)
+                                   RECORD_S, *self.opts)
         self.assertEqual(fake.seen['target_ids'], 'paddr')
         self.assertEqual(fake.seen['record'], '1048576 %s' % self.out)
         self.assertIn('4 snapshots', out)
@@ -81,7 +85,7 @@ class RecordSpellingTest(support.TempDirTest):
                 ('json_compressed', lambda b: json.loads(zlib.decompress(b))),
                 ('json', json.loads),
                 ('perf_script', lambda b: b.decode().index('damon:'))):
-            self.record('paddr', '--timeout', '0.2', '-o', self.out,
+            self.record('paddr', '--timeout', RECORD_S, '-o', self.out,
                         '--output_type', otype, '--output_permission', '640',
                         *self.opts)
             with open(self.out, 'rb') as f:
@@ -93,7 +97,7 @@ class RecordSpellingTest(support.TempDirTest):
                 self.assertEqual(rec.intervals.aggr_us, 100000)
 
     def test_footprint(self):
-        self.record('paddr', '--timeout', '0.2', '-o', self.out,
+        self.record('paddr', '--timeout', RECORD_S, '-o', self.out,
                     '--do_record', 'access', 'mem_footprint', *self.opts)
         with open(self.out + '.mem_footprint') as f:
             samples = json.load(f)

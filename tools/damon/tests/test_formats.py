@@ -125,7 +125,7 @@ class WriterShapeTest(unittest.TestCase):
         text = jsonrec.dumps(Record(MULTI, 'x'))
         self.assertTrue(text.startswith('[\n    {'))
         objs = json.loads(text)
-        self.assertEqual([o['target_id'] for o in objs], [1, -1])
+        self.assertEqual([o['target_id'] for o in objs], [1, (1 << 64) - 1])
         for o in objs:
             self.assertEqual(set(o), self.RECORD_KEYS)
             self.assertIsNone(o['scheme_idx'])
@@ -158,9 +158,11 @@ class WriterShapeTest(unittest.TestCase):
             self.assertEqual(len(f), 10, line)
             self.assertTrue(f[3].endswith(':'))
             self.assertEqual(f[4], 'damon:damon_aggregated:')
-        # Target 1 first, all of its snapshots, then target -1.
+        # Target 1 first, all of its snapshots, then target -1 (written
+        # unsigned, as the kernel prints it).
         self.assertEqual([line.split()[5] for line in lines],
-                         ['target_id=1'] * 2 + ['target_id=-1'] * 3)
+                         ['target_id=1'] * 2 +
+                         ['target_id=%d' % ((1 << 64) - 1)] * 3)
 
     def test_perf_script_fake_for_one_snapshot(self):
         text = recsave.encode(Record(KNOWN[:1], 'x'),

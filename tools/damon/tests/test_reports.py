@@ -166,7 +166,8 @@ class MultiTargetTest(support.TempDirTest):
         self.assertEqual(out, '# target_id 1, 2 snapshots\n# avr: 2048\n'
                          '# <percentile> <working set size>\n  0 0\n'
                          '100 4096\n\n'
-                         '# target_id -1, 2 snapshots\n# avr: 12288\n'
+                         '# target_id 18446744073709551615, 2 snapshots\n'
+                         '# avr: 12288\n'
                          '# <percentile> <working set size>\n  0 8192\n'
                          '100 16384\n')
 
@@ -182,7 +183,8 @@ class MultiTargetTest(support.TempDirTest):
         status, _, err = run_damo(['report', 'heats', '-i', self.rec,
                                    '--tid', '9'])
         self.assertEqual(status, 1)
-        self.assertIn('no target 9 in the record (targets: 1, -1)', err)
+        self.assertIn('no target 9 in the record (targets: 1, '
+                      '18446744073709551615)', err)
 
 
 S1 = 1000000000

@@ -22,7 +22,8 @@ class ParseLineTest(unittest.TestCase):
         line = ('   kdamond.0-1029    [000] ..... 12.5: damon_aggregated: '
                 'target_id=18446744073709551615 nr_regions=1 4096-8192: 0 0')
         self.assertEqual(tracetext.parse_line(line),
-                         (12500000000, -1, 1, Region(4096, 8192, 0, 0)))
+                         (12500000000, (1 << 64) - 1, 1,
+                          Region(4096, 8192, 0, 0)))
 
     def test_other_lines(self):
         for line in ('', '# tracer: nop', 'x 1.0: sched_switch: a=b',
