@@ -213,12 +213,14 @@ st_debug_build() {
 
 # The DAMON suites that run once on the debug kernel in make check: those
 # that drive the kernel hardest (fuzz, stress, fault injection, hostile
-# record files, rollback, lock stalls), with the fuzz counts cut to fit
-# (and only every third allocation of a new scheme directory failed);
-# make check-debug runs all of them, with full counts.
+# record files, rollback, lock stalls, sysfs directories removed under
+# running kdamonds, every sysfs file's good and bad values), with the fuzz
+# counts cut to fit (and only every third allocation of a new scheme
+# directory failed) and 20 s of sysfs races; make check-debug runs all of
+# them, with full counts.
 DEBUG_SUITES="dbgfs_fuzz.py dbgfs_fault_injection.py dbgfs_record_safety.py
 	dbgfs_rollback.py dbgfs_lock_stalls.py sysfs_fault_injection.py
-	damos_sysfs_fuzz.py"
+	damos_sysfs_fuzz.py sysfs_race.sh sysfs_files.sh"
 
 st_debug_suites() {
 	local out=$build/share/ksft/ours ko=$build/debug/mm/damon/damon.ko
@@ -226,10 +228,10 @@ st_debug_suites() {
 	ksft_build "$build/linux" "$out" || { echo 0 1 0; return; }
 	kselftest_override_timeout=900 \
 	DAMON_FUZZ_WRITES=100 DAMON_FUZZ_CYCLES=1000 DAMON_FUZZ_RACES=200 \
-	DAMON_DAMOS_FUZZ_OPS=300 DAMON_FAULT_STRIDE=3 \
+	DAMON_DAMOS_FUZZ_OPS=300 DAMON_FAULT_STRIDE=3 DAMON_RACE_SECONDS=20 \
 		"$repo/dev/guest-run.sh" -f debug -t 1800 -e kselftest_override_timeout \
 		-e DAMON_FUZZ_WRITES -e DAMON_FUZZ_CYCLES -e DAMON_FUZZ_RACES \
-		-e DAMON_DAMOS_FUZZ_OPS -e DAMON_FAULT_STRIDE \
+		-e DAMON_DAMOS_FUZZ_OPS -e DAMON_FAULT_STRIDE -e DAMON_RACE_SECONDS \
 		"insmod $ko && make -s -C $build/linux/tools/testing/selftests TARGETS=damon O=$out TEST_PROGS='$(echo $DEBUG_SUITES)' run_tests; rmmod damon" \
 		> "$logs/debug-suites.tap" 2>&1
 	cat "$logs/debug-suites.tap" >&2

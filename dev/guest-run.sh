@@ -26,6 +26,8 @@
 # Environment: ACCEL=kvm|tcg overrides the KVM probe; GUEST_MEM (MiB, default
 # 2048), GUEST_CPUS (default 2; one socket each: without ACPI the guest
 # learns its CPUs from the MP table, which lists one CPU per socket).
+# Under TCG: GUEST_CPU_MODEL (default max) is qemu's -cpu, and
+# GUEST_HOST_TSC=1 lets the guest keep time with the host's TSC (see below).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,9 +65,31 @@ for v in "${envvars[@]}"; do
 done
 
 accel=${ACCEL:-$("$repo/dev/kvm-probe.sh" "$kernel")}
+tsc_opts=""
 case $accel in
 kvm) accel_opts=(-accel kvm -cpu host) ;;
-*)   accel_opts=(-accel tcg,thread=multi -cpu max) ;;
+*)
+	# "max" advertises ERMS, so glibc's memset and memcpy use "rep stosb"
+	# and "rep movsb", which TCG runs about ten times slower than vector
+	# stores (a 10 MiB memset: 10 ms against 1 ms with max,-erms,-fsrm).
+	accel_opts=(-accel tcg,thread=multi -cpu "${GUEST_CPU_MODEL:-max}")
+	# The guest reads the host's TSC but cannot calibrate it (see
+	# dev/host-tsc-khz.c), so it keeps time with jiffies: no
+	# high-resolution timers (a 5 ms sleep takes 8 ms), and a clock that
+	# falls behind when the host is loaded (5 s in the guest were 8 s).
+	# GUEST_HOST_TSC=1 tells it the rate, and that the counter is
+	# synchronized, as it is when the host itself keeps time with it.
+	if [ "${GUEST_HOST_TSC:-0}" = 1 ] &&
+	   [ "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)" = tsc ]; then
+		tsc_khz=$repo/build/host-tsc-khz
+		if ! [ "$tsc_khz" -nt "$repo/dev/host-tsc-khz.c" ]; then
+			cc -O2 -o "$tsc_khz.$$" "$repo/dev/host-tsc-khz.c" &&
+				mv -f "$tsc_khz.$$" "$tsc_khz"
+		fi
+		khz=$("$tsc_khz" || true)
+		[ -z "$khz" ] || tsc_opts="tsc_early_khz=$khz tsc=reliable"
+	fi
+	;;
 esac
 
 extra=""
@@ -77,7 +101,7 @@ cmdline+=" init=$repo/dev/guest-init.sh DAMON_RUN=$run panic=-1 oops=panic"
 # Of the KUnit suites, only damon_vaddr_live runs at boot: it skips there (no
 # root filesystem yet), but running gives it the debugfs "run" file through
 # which fvaddr_ranges.sh runs it again once /bin/sleep is there.
-cmdline+=" numa=fake=2 kunit.filter_glob=damon_vaddr_live $extra $append"
+cmdline+=" numa=fake=2 kunit.filter_glob=damon_vaddr_live $tsc_opts $extra $append"
 
 disk_opts=()
 swap_img=""

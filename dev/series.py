@@ -18,13 +18,13 @@ Exit status: 0 when all is well; 1 with every problem named otherwise.
 
 import bisect
 import fnmatch
-import hashlib
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
@@ -861,6 +861,38 @@ def write_history(states, active):
     return git('rev-parse', 'refs/heads/series').strip()
 
 
+def xfail_entries(name):
+    """(finding, reason) of each entry of dev/series/NAME."""
+    out = []
+    with open(os.path.join(REPO, 'dev', 'series', name)) as f:
+        for line in f:
+            if line.startswith('#') or not line.strip():
+                continue
+            what, _, why = line.partition('#')
+            out.append((' '.join(what.split()), why.strip()))
+    return out
+
+
+def known_findings():
+    """The cover letter's list of the findings that stay, with why."""
+    parts = []
+    for name, title in (('checkpatch.xfail', 'checkpatch --strict'),
+                        ('build.xfail', 'W=1 with sparse')):
+        entries = xfail_entries(name)
+        if not entries:
+            continue
+        text = f'What {title} still reports, and why it stays:\n'
+        for what, why in entries:
+            item = textwrap.fill(f'{what}: {why}', 72,
+                                 initial_indent=' - ',
+                                 subsequent_indent='   ',
+                                 break_long_words=False,
+                                 break_on_hyphens=False)
+            text += item + '\n'
+        parts.append(text.rstrip('\n'))
+    return ''.join('\n\n' + p for p in parts)
+
+
 def format_patches():
     for f in os.listdir(OUT):
         if f.endswith('.patch'):
@@ -870,7 +902,7 @@ def format_patches():
     with open(COVER) as f:
         cover = f.read().strip('\n').split('\n')
     subject = cover[0]
-    blurb = '\n'.join(cover[1:]).strip('\n')
+    blurb = '\n'.join(cover[1:]).strip('\n') + known_findings()
     path = os.path.join(OUT, '0000-cover-letter.patch')
     with open(path) as f:
         text = f.read()

@@ -10,6 +10,7 @@
 
 #include <linux/kstrtox.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "sysfs-common.h"
 
@@ -71,6 +72,43 @@ int damon_sysfs_parse_ulong(const char *buf, unsigned long min,
 		return -ERANGE;
 	*val = v;
 	return 0;
+}
+
+/**
+ * damon_sysfs_parse_bool() - Parse a yes or a no written to a file.
+ * @buf:	What was written: one of y, yes, 1, on, true, n, no, 0, off or
+ *		false, in any case, followed by at most one newline.
+ * @val:	Where to store the answer.
+ *
+ * kstrtobool() reads only the first one or two characters, so it would take
+ * "1abc" or "Y" and a page of junk; the files take whole words, as they do
+ * everywhere else, and the spellings kstrtobool() users write all work.
+ *
+ * Return: 0, or -EINVAL for anything else.
+ */
+int damon_sysfs_parse_bool(const char *buf, bool *val)
+{
+	static const struct {
+		const char *word;
+		bool val;
+	} words[] = {
+		{ "y", true }, { "yes", true }, { "1", true }, { "on", true },
+		{ "true", true }, { "n", false }, { "no", false },
+		{ "0", false }, { "off", false }, { "false", false },
+	};
+	size_t len = strlen(buf);
+	unsigned int i;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		if (len == strlen(words[i].word) &&
+		    !strncasecmp(buf, words[i].word, len)) {
+			*val = words[i].val;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 /**

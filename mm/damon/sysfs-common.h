@@ -52,6 +52,7 @@ extern const struct sysfs_ops damon_sysfs_ops;
 /* Values (sysfs-common.c) */
 int damon_sysfs_parse_ulong(const char *buf, unsigned long min,
 			    unsigned long max, unsigned long *val);
+int damon_sysfs_parse_bool(const char *buf, bool *val);
 ssize_t damon_sysfs_show_ulong(char *buf, const unsigned long *val);
 ssize_t damon_sysfs_store_ulong(const char *buf, size_t count,
 				unsigned long *val, unsigned long min,

@@ -16,7 +16,6 @@
  * cgroup v2 hierarchy, as long as a path may be.
  */
 
-#include <linux/kstrtox.h>
 #include <linux/limits.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -287,6 +286,8 @@ static ssize_t type_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t type_store(struct kobject *kobj, struct kobj_attribute *attr,
 			  const char *buf, size_t count)
 {
+	if (count > DAMON_SYSFS_MAX_INPUT)
+		return -E2BIG;
 	return damon_sysfs_word_store(buf, count,
 				      &damon_sysfs_filter_of(kobj)->type,
 				      damon_sysfs_filter_types,
@@ -309,8 +310,11 @@ static ssize_t matching_store(struct kobject *kobj,
 			      size_t count)
 {
 	bool matching;
-	int err = kstrtobool(buf, &matching);
+	int err;
 
+	if (count > DAMON_SYSFS_MAX_INPUT)
+		return -E2BIG;
+	err = damon_sysfs_parse_bool(buf, &matching);
 	if (err)
 		return err;
 	mutex_lock(&damon_sysfs_lock);
@@ -414,7 +418,8 @@ static void damon_sysfs_filter_release(struct kobject *kobj)
 
 /*
  * The generic kobject file operations: without the length limit of
- * damon_sysfs_ops, which memcg_path needs; the other files keep it.
+ * damon_sysfs_ops, which memcg_path needs; the other files check it
+ * themselves.
  */
 static const struct kobj_type damon_sysfs_filter_ktype = {
 	.release = damon_sysfs_filter_release,

@@ -2,7 +2,7 @@
 /*
  * DAMON sysfs interface: the access report filters of a context.
  *
- *   contexts/<N>/report_filters/write_only	0 or 1 (kstrtobool() spellings)
+ *   contexts/<N>/report_filters/write_only	0 or 1 (y/n, yes/no, on/off too)
  *   contexts/<N>/report_filters/cpus		a CPU list, or "all"
  *
  * The filters choose which access reports the context counts (write-only
@@ -13,7 +13,6 @@
  */
 
 #include <linux/cpumask.h>
-#include <linux/kstrtox.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -46,7 +45,7 @@ static ssize_t write_only_store(struct kobject *kobj,
 
 	if (count > DAMON_SYSFS_MAX_INPUT)
 		return -E2BIG;
-	if (kstrtobool(buf, &writes_only))
+	if (damon_sysfs_parse_bool(buf, &writes_only))
 		return -EINVAL;
 	mutex_lock(&damon_sysfs_lock);
 	damon_sysfs_filter_of(kobj)->writes_only = writes_only;

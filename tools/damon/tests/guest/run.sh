@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# damo against the real kernel: run as root inside the test guest, e.g.
-#   make -C /work/main guest-run CMD='tools/damon/tests/guest/run.sh'
+# damo against the real kernel: run as root inside the test guest, as
+# make check's damo-in-guest stage does (make guest-run CMD=<this script>).
 #
 # Records a workload with a known hot set (hotset.c) by command line and
 # through paddr, and checks that each record draws a non-empty heatmap,

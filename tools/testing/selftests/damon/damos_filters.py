@@ -23,6 +23,19 @@ memory, while the workload's anonymous memory stays at least 90 %
 resident, and swap must grow by the file's size and no more than 8 MiB
 beyond (sz_applied counts only the pages reclaim freed at once: a page
 still under writeback to swap is counted when a later pass frees it).
+
+paddr, with a memcg and a young filter: two hot_set_workload processes
+(32 MiB, the first 8 MiB hot) start in two memory cgroups of their own
+(cgroup v2), A and B.  A pageout scheme for any access pattern keeps to
+B's pages (filter 0: memcg B, matching N) and spares young ones (filter
+1: young, matching Y).  At least 90 % of B's cold part must leave
+memory, while B's hot part, which the pattern takes in but is young each
+time the scheme looks, and all of A stay at least 90 % resident; swap
+grows by no more than B's cold part and 8 MiB.  Then the young filter
+is removed (commit): B's hot part, which comes back at once, must be
+written to swap in full within CONTROL seconds, and half of it at most
+in as long before, with the filter (the cold part's last tenth may still
+be on its way out then).
 Prints how long each round took.
 """
 
@@ -180,6 +193,99 @@ def paddr_round(s):
         fail('paddr stats show nothing applied: %s' % st)
 
 
+CGROOT = '/sys/fs/cgroup'
+CONTROL = 3
+
+
+def swap_writes(secs):
+    """Bytes written to swap in the next secs seconds."""
+    def pswpout():
+        with open('/proc/vmstat') as f:
+            return next(int(line.split()[1]) for line in f
+                        if line.startswith('pswpout '))
+    start = pswpout()
+    time.sleep(secs)
+    return (pswpout() - start) * PAGE
+
+
+def memcg_setup():
+    """Mount cgroup v2 if needed and give its children the memory
+    controller; return whether memory cgroups can be made."""
+    if not os.path.exists(CGROOT + '/cgroup.controllers') and \
+            os.system('mount -t cgroup2 none %s 2>/dev/null' % CGROOT):
+        return False
+    with open(CGROOT + '/cgroup.controllers') as f:
+        if 'memory' not in f.read().split():
+            return False
+    with open(CGROOT + '/cgroup.subtree_control', 'w') as f:
+        f.write('+memory')
+    return True
+
+
+def join_cgroup(path):
+    with open(CGROOT + path + '/cgroup.procs', 'w') as f:
+        f.write(str(os.getpid()))
+
+
+def started_in(cg):
+    """A workload started from within cgroup cg, so that its memory is
+    charged there; this process returns to the root cgroup."""
+    os.makedirs(CGROOT + cg, exist_ok=True)
+    join_cgroup(cg)
+    try:
+        return Workload(['-b', '32', '-h', '8', '-o', '0', '-t', '120'])
+    finally:
+        join_cgroup('')
+
+
+def memcg_young_round(s):
+    if not s.has_paddr() or not memcg_setup():
+        print('no paddr or no memory cgroups: memcg and young round skipped')
+        return
+    wls = []
+    try:
+        for cg in ('/damon-a', '/damon-b'):
+            wls.append(started_in(cg))
+        a, b = wls
+        cold = (b.hot[1], b.buf[1])
+        swap0 = lib_damos.swap_used()
+        s.monitor_paddr(PADDR_ATTRS, *largest_ram())
+        s.write(Sysfs.ctx(0, 'schemes/nr_schemes'), 1)
+        ds.set_scheme(s, 0, 'pageout', filters=[
+            {'type': 'memcg', 'memcg_path': '/damon-b', 'matching': 'N'},
+            {'type': 'young', 'matching': 'Y'}])
+        s.on()
+        reached, gone, least = watch(
+            {'B cold': (b.pid, cold)},
+            {'B hot': (b.pid, b.hot), 'A': (a.pid, a.buf)})
+        st = ds.stats(s, 0)
+        swapped = lib_damos.swap_used() - swap0
+        # B's hot part comes back at once when paged out: count the
+        # writes to swap instead, with and without the young filter.
+        out = [swap_writes(CONTROL)]
+        s.write(ds.scheme_dir(0) + 'filters/nr_filters', 1)
+        s.state(0, 'commit')
+        out.append(swap_writes(CONTROL))
+        s.off()
+    finally:
+        for w in wls:
+            w.stop()
+        for cg in ('/damon-a', '/damon-b'):
+            if os.path.isdir(CGROOT + cg):
+                os.rmdir(CGROOT + cg)
+    print('memcg/young stats: %s; swap grew by %.1f MiB' %
+          (st, swapped / MIB))
+    report('paddr, memcg and young filters', reached, gone, least)
+    print('written to swap in %d s: %.1f MiB with the young filter, '
+          '%.1f MiB without' % (CONTROL, out[0] / MIB, out[1] / MIB))
+    hot = b.hot[1] - b.hot[0]
+    if out[0] > hot // 2 or out[1] < hot:
+        fail('the young filter does not keep B hot from being paged out')
+    if swapped > cold[1] - cold[0] + 8 * MIB:
+        fail('swap grew by %.1f MiB for a %d MiB cold part' %
+             (swapped / MIB, (cold[1] - cold[0]) // MIB))
+
+
 def main():
     s = Sysfs.setup()
     lib_damos.need_swap(256 * MIB)
@@ -187,6 +293,7 @@ def main():
         skip('hot_set_workload not built')
     vaddr_round(s)
     paddr_round(s)
+    memcg_young_round(s)
     s.check_no_splat()
     return KSFT_PASS
 

@@ -43,8 +43,7 @@ import time
 
 from lib_damon import KSFT_PASS, fail, largest_ram, skip
 from lib_damos_fuzz import scheme_value
-from lib_fuzz import (env_count, kdamonds, kmemleak_new, kmemleak_start,
-                      settle, slab_counts)
+from lib_fuzz import LeakWatch, env_count, no_kdamond_left
 from lib_sysfs import Sysfs
 from lib_sysfs_fuzz import read_or_none, walk, write_value
 
@@ -431,9 +430,7 @@ def main():
     seed = env_count('DAMON_DAMOS_FUZZ_SEED', random.randrange(1 << 32))
     print('seed %d (DAMON_DAMOS_FUZZ_SEED replays it), %d operations' %
           (seed, n))
-    leak_check = kmemleak_start()
-    settle()
-    pids0, slab0 = slab_counts()
+    watch = LeakWatch()
     setup(s, ram)
 
     walk_signal(s)
@@ -450,22 +447,8 @@ def main():
         fail('only %d commits checked' % fuzz.count['probe checks'])
 
     s.reset()
-    deadline = time.monotonic() + 10
-    while kdamonds() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    if kdamonds():
-        fail('kdamonds left: %s' % kdamonds())
-    settle()
-    pids1, slab1 = slab_counts()
-    print('struct pid objects %s -> %s, unreclaimable slab %d -> %d KiB' %
-          (pids0, pids1, slab0, slab1))
-    if slab1 > slab0 + 2048:
-        fail('unreclaimable slab grew by %d KiB' % (slab1 - slab0))
-    if leak_check:
-        leaks = kmemleak_new()
-        if leaks:
-            fail('kmemleak reports %d new leaks' % leaks)
-        print('kmemleak: no new leak')
+    no_kdamond_left()
+    watch.check(pids=False)
     s.check_no_splat()
     print('PASS: the DAMOS sysfs files survived fuzzing')
     return KSFT_PASS

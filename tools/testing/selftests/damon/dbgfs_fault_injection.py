@@ -18,9 +18,8 @@ import subprocess
 import sys
 
 from lib_dbgfs import DBGFS, Dbgfs, KSFT_PASS, fail, largest_ram, skip
-from lib_fuzz import (FUZZ_DIR, faults_ready, kdamonds, kmemleak_new,
-                      kmemleak_start, restore_faults, set_fault_attr, settle,
-                      slab_counts, write_with_fault)
+from lib_fuzz import (FUZZ_DIR, LeakWatch, faults_ready, kdamonds,
+                      restore_faults, set_fault_attr, write_with_fault)
 
 SHOWN = ('attrs', 'target_ids', 'init_regions', 'record', 'monitor_on')
 
@@ -74,11 +73,9 @@ def main():
     d.write('mk_contexts', 'fi')
     sub = Dbgfs(d.path('fi'))
     sub.write('target_ids', str(os.getpid()))
-    leak_check = kmemleak_start()
     old = set_fault_attr('ignore-gfp-wait', 'N')
     old.update(set_fault_attr('min-order', '0'))
-    settle()
-    pids0, slab0 = slab_counts()
+    watch = LeakWatch()
     cases = [
         ('on', d.path('monitor_on'), 'on',
          lambda: d.write('monitor_on', 'off')),
@@ -113,19 +110,7 @@ def main():
     d.write('rm_contexts', 'fi')
     d.restore()
     subprocess.run(['rm', '-rf', FUZZ_DIR])
-    settle()
-    pids1, slab1 = slab_counts()
-    print('%d faults injected; struct pid objects %s -> %s, unreclaimable '
-          'slab %d -> %d KiB' % (total, pids0, pids1, slab0, slab1))
-    if pids0 is not None and pids1 > pids0 + 8:
-        fail('struct pid objects grew by %d' % (pids1 - pids0))
-    if slab1 > slab0 + 2048:
-        fail('unreclaimable slab grew by %d KiB' % (slab1 - slab0))
-    if leak_check:
-        leaks = kmemleak_new()
-        if leaks:
-            fail('kmemleak reports %d new leaks' % leaks)
-        print('kmemleak: no new leak')
+    watch.check('%d faults injected; ' % total)
     d.check_no_splat()
     print('PASS: failed allocations leave the previous configuration intact')
     return KSFT_PASS

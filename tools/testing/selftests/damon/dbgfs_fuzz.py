@@ -32,9 +32,8 @@ import time
 
 from lib_dbgfs import DBGFS, Dbgfs, KSFT_PASS, fail, largest_ram, skip
 from lib_damos_fuzz import dbgfs_schemes_value
-from lib_fuzz import (FUZZ_DIR, ShortLived, env_count, hostile_value,
-                      kdamonds, kmemleak_new, kmemleak_start, pieces, settle,
-                      slab_counts)
+from lib_fuzz import (FUZZ_DIR, LeakWatch, ShortLived, env_count,
+                      hostile_value, kdamonds, pieces)
 
 SETTINGS = ('attrs', 'target_ids', 'pids', 'init_regions', 'record',
             'schemes')
@@ -238,9 +237,7 @@ def main():
     subprocess.run(['rm', '-rf', FUZZ_DIR])
     os.mkdir(FUZZ_DIR)
     os.symlink('/tmp/damon-fuzz-victim', FUZZ_DIR + '/link')
-    leak_check = kmemleak_start()
-    settle()
-    pids0, slab0 = slab_counts()
+    watch = LeakWatch()
 
     t0 = time.monotonic()
     fuzz = Fuzz(ram)
@@ -269,19 +266,7 @@ def main():
         fail('kdamonds left: %s' % kdamonds())
     d.restore()
     subprocess.run(['rm', '-rf', FUZZ_DIR])
-    settle()
-    pids1, slab1 = slab_counts()
-    print('struct pid objects %s -> %s, unreclaimable slab %d -> %d KiB' %
-          (pids0, pids1, slab0, slab1))
-    if pids0 is not None and pids1 > pids0 + 8:
-        fail('struct pid objects grew by %d' % (pids1 - pids0))
-    if slab1 > slab0 + 2048:
-        fail('unreclaimable slab grew by %d KiB' % (slab1 - slab0))
-    if leak_check:
-        leaks = kmemleak_new()
-        if leaks:
-            fail('kmemleak reports %d new leaks' % leaks)
-        print('kmemleak: no new leak')
+    watch.check()
     d.check_no_splat()
     print('PASS: the debugfs interface survived fuzzing and stress')
     return KSFT_PASS

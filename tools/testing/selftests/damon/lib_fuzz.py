@@ -9,6 +9,8 @@ import random
 import re
 import time
 
+from lib_damon import fail
+
 KMEMLEAK = '/sys/kernel/debug/kmemleak'
 FAULTS = ('/sys/kernel/debug/failslab', '/sys/kernel/debug/fail_page_alloc')
 FAIL_NTH = '/proc/thread-self/fail-nth'
@@ -191,6 +193,44 @@ def kmemleak_new():
         f.write('scan')
     with open(KMEMLEAK) as f:
         return len(re.findall(r'^unreferenced object', f.read(), re.M))
+
+
+def no_kdamond_left(secs=10):
+    """Fail unless every kdamond is gone within secs (a stopped kdamond
+    takes a moment to exit)."""
+    deadline = time.monotonic() + secs
+    while kdamonds() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if kdamonds():
+        fail('kdamonds left: %s' % kdamonds())
+
+
+class LeakWatch:
+    """The kernel's counts before a stress, compared with them afterwards:
+    struct pid objects (a target's pid reference kept), unreclaimable slab
+    (anything else kept) and, where the kernel has it, kmemleak."""
+
+    def __init__(self):
+        self.kmemleak = kmemleak_start()
+        settle()
+        self.pids, self.slab = slab_counts()
+
+    def check(self, prefix='', pids=True):
+        """Fail on growth; pids=False where the stress itself leaves
+        struct pid objects that RCU frees later."""
+        settle()
+        pids1, slab1 = slab_counts()
+        print('%sstruct pid objects %s -> %s, unreclaimable slab %d -> %d '
+              'KiB' % (prefix, self.pids, pids1, self.slab, slab1))
+        if pids and self.pids is not None and pids1 > self.pids + 8:
+            fail('struct pid objects grew by %d' % (pids1 - self.pids))
+        if slab1 > self.slab + 2048:
+            fail('unreclaimable slab grew by %d KiB' % (slab1 - self.slab))
+        if self.kmemleak:
+            leaks = kmemleak_new()
+            if leaks:
+                fail('kmemleak reports %d new leaks' % leaks)
+            print('kmemleak: no new leak')
 
 
 def faults_ready():

@@ -37,9 +37,8 @@ import sys
 import time
 
 from lib_damon import KSFT_PASS, fail, largest_ram, skip
-from lib_fuzz import (env_count, faults_ready, kdamonds, kmemleak_new,
-                      kmemleak_start, restore_faults, set_fault_attr, settle,
-                      slab_counts, write_with_fault)
+from lib_fuzz import (LeakWatch, env_count, faults_ready, kdamonds,
+                      restore_faults, set_fault_attr, write_with_fault)
 from lib_sysfs import Sysfs
 from lib_sysfs_fuzz import snapshot
 
@@ -234,15 +233,13 @@ def main():
     base(s, ram)
     if 'paddr' not in s.read(s.ctx(0, 'avail_operations')).split():
         skip('no paddr operations set')
-    leak_check = kmemleak_start()
     old = set_fault_attr('ignore-gfp-wait', 'N')
     old.update(set_fault_attr('min-order', '0'))
     # A stack dump per failure on the serial console of a TCG guest costs
     # more than the test itself; what went wrong is told here.
     old.update(set_fault_attr('verbose', '0'))
     t0 = time.monotonic()
-    settle()
-    pids0, slab0 = slab_counts()
+    watch = LeakWatch()
     print('settled in %.1f s' % (time.monotonic() - t0))
 
     k0 = s.ctx(0)
@@ -323,21 +320,9 @@ def main():
     finally:
         restore_faults(old)
     s.reset()
-    settle()
-    pids1, slab1 = slab_counts()
-    print('%d faults injected; struct pid objects %s -> %s, unreclaimable '
-          'slab %d -> %d KiB' % (total, pids0, pids1, slab0, slab1))
     if kdamonds():
         fail('kdamonds left: %s' % kdamonds())
-    if pids0 is not None and pids1 > pids0 + 8:
-        fail('struct pid objects grew by %d' % (pids1 - pids0))
-    if slab1 > slab0 + 2048:
-        fail('unreclaimable slab grew by %d KiB' % (slab1 - slab0))
-    if leak_check:
-        leaks = kmemleak_new()
-        if leaks:
-            fail('kmemleak reports %d new leaks' % leaks)
-        print('kmemleak: no new leak')
+    watch.check('%d faults injected; ' % total)
     s.check_no_splat()
     print('PASS: failed allocations leave the previous configuration intact')
     return KSFT_PASS

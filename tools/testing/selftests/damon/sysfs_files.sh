@@ -163,7 +163,7 @@ for v in 1 y N on; do
 	write_ok "$f" "$v"
 done
 reads "$f" 1
-for bad in 2 x ""; do
+for bad in 2 x "" 1abc ytrash; do
 	write_fails "$f" "$bad" "$EINVAL"
 done
 write_fails "$f" "$long" "$E2BIG"
@@ -287,6 +287,18 @@ write_fails "$sch/quotas/effective_bytes" 1 "Permission denied"
 write_fails "$sch/stats/nr_tried" 1 "Permission denied"
 write_ok "$sch/filters/0/memcg_path" /a/b
 reads "$sch/filters/0/memcg_path" /a/b
+# Whole words only, where kstrtobool() would read the first letters.
+f=$sch/filters/0/matching
+for v in N yes false Y; do
+	write_ok "$f" "$v"
+done
+reads "$f" Y
+for bad in 1abc yes-junk x ""; do
+	write_fails "$f" "$bad" "$EINVAL"
+done
+write_fails "$f" "$long" "$E2BIG"
+write_fails "$sch/filters/0/type" "$long" "$E2BIG"
+reads "$f" Y
 write_ok "$ctx/schemes/nr_schemes" 0
 reads "$ctx/schemes/nr_schemes" 0
 

@@ -32,8 +32,7 @@ import threading
 import time
 
 from lib_damon import KSFT_PASS, fail, largest_ram, skip
-from lib_fuzz import (ShortLived, env_count, kdamonds, kmemleak_new,
-                      kmemleak_start, settle, slab_counts)
+from lib_fuzz import LeakWatch, ShortLived, env_count, no_kdamond_left
 from lib_sysfs import ATTR_FILES, Sysfs
 from lib_sysfs_fuzz import (KDAMONDS, VOLATILE, hostile_value, read_or_none,
                             walk, writable, write_value)
@@ -290,9 +289,7 @@ def main():
     if 'paddr' not in s.read(s.ctx(0, 'avail_operations')).split():
         skip('no paddr operations set')
     s.reset()
-    leak_check = kmemleak_start()
-    settle()
-    pids0, slab0 = slab_counts()
+    watch = LeakWatch()
 
     t0 = time.monotonic()
     fuzz = Fuzz(s, ram)
@@ -312,24 +309,8 @@ def main():
           'the exit was seen), %.0f s' % (n_races, started, committed, secs))
 
     s.reset()
-    deadline = time.monotonic() + 10
-    while kdamonds() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    if kdamonds():
-        fail('kdamonds left: %s' % kdamonds())
-    settle()
-    pids1, slab1 = slab_counts()
-    print('struct pid objects %s -> %s, unreclaimable slab %d -> %d KiB' %
-          (pids0, pids1, slab0, slab1))
-    if pids0 is not None and pids1 > pids0 + 8:
-        fail('struct pid objects grew by %d' % (pids1 - pids0))
-    if slab1 > slab0 + 2048:
-        fail('unreclaimable slab grew by %d KiB' % (slab1 - slab0))
-    if leak_check:
-        leaks = kmemleak_new()
-        if leaks:
-            fail('kmemleak reports %d new leaks' % leaks)
-        print('kmemleak: no new leak')
+    no_kdamond_left()
+    watch.check()
     s.check_no_splat()
     print('PASS: the sysfs interface survived fuzzing and stress')
     return KSFT_PASS
