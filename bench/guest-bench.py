@@ -20,11 +20,16 @@ without monitoring alternate with windows under DAMON (and, on our kernel,
 DAMON without the translation flush and the idle page tracking full scan),
 and the workload's speed in each is compared with the unmonitored windows
 around it.
+paddr_fault (--only fault, our kernel only): stairs and zigzag monitored as
+paddr and as paddr_fault, and 'hold' mappings of --fault-sizes GiB whose
+windows alternate unmonitored, paddr, unmonitored, paddr_fault,
+unmonitored; the workload's minor faults in each window count the page
+faults that paddr_fault made it take.
 
 Usage: guest-bench.py --kernel ours|mainline --out DIR --bin DIR
                       [--sizes 1,2,4,8] [--window S] [--phase S]
-                      [--iface dbgfs|sysfs] [--only acc,ovh]
-                      [--order forward|reverse]
+                      [--iface dbgfs|sysfs] [--only acc,ovh,fault]
+                      [--fault-sizes 1,4] [--order forward|reverse]
 """
 
 import argparse
@@ -86,12 +91,26 @@ def cpu_seconds(pid):
         return int(f.read().split()[0]) / 1e9
 
 
-def cpu_per_second(pid, seconds):
+def minor_faults(pid):
+    """The minor page faults a process took so far (/proc/<pid>/stat).
+
+    Every PROT_NONE fault that paddr_fault makes a process take is handled
+    without I/O, so it counts here, as do the faults of first touches.
+    """
+    with open('/proc/%d/stat' % pid) as f:
+        # Field 10 (minflt), counted after the command's closing bracket.
+        return int(f.read().rsplit(')', 1)[1].split()[7])
+
+
+def cpu_per_second(pid, seconds, faults_of=None):
     """Sample a task's CPU time once a second for seconds.
 
     Returns (CPU s/s over the whole time, [CPU s/s of each second], t0,
-    t1): the per-second figures give the median and spread of a window.
+    t1, faults): the per-second figures give the median and spread of a
+    window; faults is how many minor faults the process faults_of took
+    from t0 to t1 (None without it).
     """
+    f0 = minor_faults(faults_of) if faults_of else None
     c0 = c = cpu_seconds(pid)
     t0 = t = time.monotonic()
     per_s = []
@@ -100,7 +119,8 @@ def cpu_per_second(pid, seconds):
         c1, t1 = cpu_seconds(pid), time.monotonic()
         per_s.append((c1 - c) / (t1 - t))
         c, t = c1, t1
-    return (c - c0) / (t - t0), per_s, t0, t
+    faults = minor_faults(faults_of) - f0 if faults_of else None
+    return (c - c0) / (t - t0), per_s, t0, t, faults
 
 
 def system_ram():
@@ -164,14 +184,15 @@ class Sysfs:
     def start(self, target, regions=()):
         ctx = self.ctx
         attrs = ctx + '/monitoring_attrs'
-        write(ctx + '/operations', 'paddr' if target == 'paddr' else 'vaddr')
+        physical = target in ('paddr', 'paddr_fault')
+        write(ctx + '/operations', target if physical else 'vaddr')
         for name, val in zip(('sample_us', 'aggr_us', 'update_us'), ATTRS):
             write(attrs + '/intervals/' + name, val)
         write(attrs + '/nr_regions/min', ATTRS[3])
         write(attrs + '/nr_regions/max', ATTRS[4])
         write(ctx + '/targets/nr_targets', 1)
         tgt = ctx + '/targets/0'
-        if target != 'paddr':
+        if not physical:
             write(tgt + '/pid_target', target)
         write(tgt + '/regions/nr_regions', len(regions))
         for i, (start, end) in enumerate(regions):
@@ -345,11 +366,12 @@ def accuracy(args, iface, name, pattern, mode, flush=True, huge=True):
                    '-t', str(args.phase), '-d', str(duration), '-w', '2'] +
                   ([] if huge else ['-T', 'nothp']))
     wl.wait_ready()
-    pfns = frames(wl.pid, wl.area) if mode == 'paddr' else None
+    physical = mode in ('paddr', 'paddr_fault')
+    pfns = frames(wl.pid, wl.area) if physical else None
     set_flush(flush)
     tracing(True)
-    if mode == 'paddr':
-        kdamond = iface.start('paddr', system_ram())
+    if physical:
+        kdamond = iface.start(mode, system_ram())
     else:
         kdamond = iface.start(wl.pid)
     c0, t0 = cpu_seconds(kdamond), time.monotonic()
@@ -371,7 +393,7 @@ def accuracy(args, iface, name, pattern, mode, flush=True, huge=True):
     tracing(False)
     set_flush(True)
     lines = wl.lines
-    if mode == 'paddr':
+    if physical:
         lines = physical_truth(lines, wl.area, pfns)
     with open(os.path.join(args.out, 'acc-%s.truth' % name), 'w') as f:
         f.writelines(lines)
@@ -388,8 +410,13 @@ def accuracy(args, iface, name, pattern, mode, flush=True, huge=True):
             'flush': flush, 'mode': mode, 'pattern': pattern, 'thp': huge}
 
 
-def overhead(args, iface, gib):
-    """Windows of a 'hold' workload of gib GiB; returns them as dicts."""
+def overhead(args, iface, gib, kinds=None):
+    """Windows of a 'hold' workload of gib GiB; returns them as dicts.
+
+    kinds are the monitored windows, each between two unmonitored ones:
+    damon (vaddr), damon-noflush, page_idle, paddr or paddr_fault.  By
+    default those of the 'ovh' part.
+    """
     wl = Workload(os.path.join(args.bin, 'workload'),
                   ['-p', 'hold', '-s', str(gib << 10), '-H', '10',
                    '-d', '100000', '-P', '0.5', '-T', 'nothp'])
@@ -405,24 +432,28 @@ def overhead(args, iface, gib):
     # Each monitored window between two unmonitored ones; on our kernel
     # the flush on and off in an order that alternates from size to size,
     # so that neither always comes first after the populating.
-    kinds = ['damon']
-    if args.kernel == 'ours':
-        kinds = ['damon', 'damon-noflush']
-        if args.sizes.split(',').index(str(gib)) % 2:
-            kinds.reverse()
-        kinds.append('page_idle')
+    if kinds is None:
+        kinds = ['damon']
+        if args.kernel == 'ours':
+            kinds = ['damon', 'damon-noflush']
+            if args.sizes.split(',').index(str(gib)) % 2:
+                kinds.reverse()
+            kinds.append('page_idle')
     plan = ['none']
     for kind in kinds:
         plan += [kind, 'none']
     windows = []
     for kind in plan:
         rec = {'size_gib': gib, 'kind': kind}
-        if kind.startswith('damon'):
-            set_flush(kind == 'damon')
-            kdamond = iface.start(wl.pid)
+        if kind.startswith('damon') or kind.startswith('paddr'):
+            set_flush(kind != 'damon-noflush')
+            if kind.startswith('paddr'):
+                kdamond = iface.start(kind, system_ram())
+            else:
+                kdamond = iface.start(wl.pid)
             time.sleep(1)
-            rec['cpu_per_s'], rec['cpu_samples'], t0, t1 = \
-                cpu_per_second(kdamond, w)
+            rec['cpu_per_s'], rec['cpu_samples'], t0, t1, rec['faults'] = \
+                cpu_per_second(kdamond, w, wl.pid)
             iface.stop()
             set_flush(True)
         elif kind == 'page_idle':
@@ -439,18 +470,63 @@ def overhead(args, iface, gib):
             rec['cpu_per_scan'] = float(res['cpu_per_scan'])
             rec['scans'] = int(res['scans'])
         else:
+            f0 = minor_faults(wl.pid)
             t0 = time.monotonic()
             time.sleep(w)
             t1 = time.monotonic()
+            rec['faults'] = minor_faults(wl.pid) - f0
+        rec['seconds'] = t1 - t0
         rec['passes_per_s'] = wl.rate(t0, t1)
         rec['rates'] = wl.rates(t0, t1)
-        log('hold %d GiB %-13s %8.1f passes/s%s' %
+        log('hold %d GiB %-13s %8.1f passes/s%s%s' %
             (gib, kind, rec['passes_per_s'],
              '  %.4f CPU s/s' % rec['cpu_per_s'] if 'cpu_per_s' in rec
-             else ''))
+             else '',
+             '  %.0f faults/s' % (rec['faults'] / rec['seconds'])
+             if rec.get('faults') is not None else ''))
         windows.append(rec)
     wl.stop()
     return windows
+
+
+def fits(res, gib):
+    """Whether a hold mapping of gib GiB fits in the guest; logs and
+    records it in res if not."""
+    # Leave room for the kernel, the tracer and the programs.
+    if (gib << 30) + (768 << 20) <= res['mem_bytes']:
+        return True
+    log('hold %d GiB: does not fit in %.1f GiB, skipped' %
+        (gib, res['mem_bytes'] / 2**30))
+    res['skipped_sizes'].append(gib)
+    return False
+
+
+def fault_part(args, iface, res):
+    """paddr_fault next to paddr: accuracy, kdamond CPU, and what the
+    workload pays per page fault that paddr_fault makes it take."""
+    if not os.path.exists(DBGFS + '/report_filters'):
+        log('no paddr_fault on this kernel: fault part skipped')
+        return
+    scenarios = [('stairs-paddr', 'stairs', 'paddr'),
+                 ('zigzag-paddr', 'zigzag', 'paddr'),
+                 ('stairs-paddr_fault', 'stairs', 'paddr_fault'),
+                 ('zigzag-paddr_fault', 'zigzag', 'paddr_fault')]
+    if args.order == 'reverse':
+        scenarios.reverse()
+    for name, pattern, mode in scenarios:
+        if name not in res['accuracy']:
+            res['accuracy'][name] = accuracy(args, iface, name, pattern,
+                                             mode)
+    sizes = [int(x) for x in args.fault_sizes.split(',')]
+    for i, gib in enumerate(sizes):
+        if not fits(res, gib):
+            continue
+        # Which of the two comes first after populating alternates.
+        kinds = ['paddr', 'paddr_fault']
+        if (i % 2) != (args.order == 'reverse'):
+            kinds.reverse()
+        res['fault_sizes'].append(gib)
+        res['overhead'] += overhead(args, iface, gib, kinds)
 
 
 def main():
@@ -463,6 +539,7 @@ def main():
     ap.add_argument('--phase', type=float, default=5)
     ap.add_argument('--iface', default='dbgfs', choices=('dbgfs', 'sysfs'))
     ap.add_argument('--only', default='acc,ovh')
+    ap.add_argument('--fault-sizes', default='1,4')
     ap.add_argument('--order', default='forward',
                     choices=('forward', 'reverse'))
     args = ap.parse_args()
@@ -477,7 +554,8 @@ def main():
            'window': args.window, 'flush_param': os.path.exists(FLUSH),
            'order': args.order,
            'thp': read('/sys/kernel/mm/transparent_hugepage/enabled'),
-           'accuracy': {}, 'overhead': [], 'skipped_sizes': []}
+           'accuracy': {}, 'overhead': [], 'skipped_sizes': [],
+           'fault_sizes': []}
     log('%s kernel %s, %.1f GiB, interface %s' %
         (args.kernel, res['uname'], mem / 2**30, iface.name))
     only = args.only.split(',')
@@ -504,13 +582,11 @@ def main():
                                              mode, flush, huge)
     if 'ovh' in only:
         for gib in (int(x) for x in args.sizes.split(',')):
-            # Leave room for the kernel, the tracer and the programs.
-            if (gib << 30) + (768 << 20) > mem:
-                log('hold %d GiB: does not fit in %.1f GiB, skipped' %
-                    (gib, mem / 2**30))
-                res['skipped_sizes'].append(gib)
+            if not fits(res, gib):
                 continue
             res['overhead'] += overhead(args, iface, gib)
+    if 'fault' in only:
+        fault_part(args, iface, res)
     with open(os.path.join(args.out, 'results.json'), 'w') as f:
         json.dump(res, f, indent=1)
     return 0

@@ -4,7 +4,8 @@
 
 Reads DIR/ours and DIR/mainline (either may be missing), prints the tables
 and the targets with PASS or MISS, writes a CSV (kernel, section, name,
-metric, value) and, with gnuplot, PNG plots into OUT.
+metric, value) and, with gnuplot, PNG plots into OUT.  The paddr_fault
+part, when it ran, gets a table of its own.
 
 Usage: report.py --results DIR --out OUT [--settle S] [--skip S]
 """
@@ -25,7 +26,10 @@ MIB = 2**20
 KERNELS = ('ours', 'mainline')
 SCENARIOS = ('stairs-vaddr', 'zigzag-vaddr', 'stairs-vaddr-4k',
              'zigzag-vaddr-4k', 'stairs-paddr', 'zigzag-paddr',
-             'stairs-vaddr-noflush', 'zigzag-vaddr-noflush')
+             'stairs-vaddr-noflush', 'zigzag-vaddr-noflush',
+             'stairs-paddr_fault', 'zigzag-paddr_fault')
+# The hold windows of the paddr_fault part, not of the overhead table.
+FAULT_KINDS = ('paddr', 'paddr_fault')
 
 
 def load(results):
@@ -107,11 +111,32 @@ def overhead(data):
                 rec['slowdown'] = 1 - w['passes_per_s'] / base
             rec['base_passes_per_s'] = base
             rec.update(spread('cpu', w.get('cpu_samples') or []))
+            faults_per_s(rec, w, near)
             # The figure compared everywhere: the median second when
             # there are per-second samples.
             rec['cpu'] = rec.get('cpu_p50', w.get('cpu_per_s'))
             out[(k, w['kind'], w['size_gib'])] = rec
     return out
+
+
+def faults_per_s(rec, w, near):
+    """The page faults per second that monitoring made the workload take:
+    its minor faults in the window, less those of the unmonitored windows
+    around it (none once its mapping is populated); and what each cost
+    it, in ns: the time it lost per second (its slowdown), divided by
+    them."""
+    if w.get('faults') is None or not w.get('seconds'):
+        return
+    base = [n['faults'] / n['seconds'] for n in near
+            if n.get('faults') is not None and n.get('seconds')]
+    rec['faults_per_s'] = w['faults'] / w['seconds'] - \
+        (statistics.mean(base) if base else 0)
+    if rec['faults_per_s'] < 1:
+        return
+    for q in ('', '_p25', '_p75'):
+        if 'slowdown' + q in rec:
+            rec['ns_per_fault' + q] = \
+                rec['slowdown' + q] * 1e9 / rec['faults_per_s']
 
 
 def fmt(v, spec='%.3f'):
@@ -120,6 +145,12 @@ def fmt(v, spec='%.3f'):
     if isinstance(v, float) and math.isinf(v):
         return 'inf'
     return spec % v
+
+
+def cpu_slow(rec, spec='%.4f'):
+    """The CPU and slowdown columns of a window, formatted."""
+    return (fmt(rec.get('cpu'), spec),
+            fmt(100 * rec['slowdown'] if rec else None, '%.1f'))
 
 
 def ratio(a, b):
@@ -180,16 +211,10 @@ def print_overhead(ovh, data, csv):
         m = ovh.get(('mainline', 'damon', g), {})
         p = ovh.get(('ours', 'page_idle', g), {})
         print('%4d  %9s %6s%%  %9s %6s%%  %9s %6s%%  %9s %6s%%  %8s %8s' %
-              (g, fmt(o.get('cpu'), '%.4f'),
-               fmt(100 * o['slowdown'] if o else None, '%.1f'),
-               fmt(n.get('cpu'), '%.4f'),
-               fmt(100 * n['slowdown'] if n else None, '%.1f'),
-               fmt(m.get('cpu'), '%.4f'),
-               fmt(100 * m['slowdown'] if m else None, '%.1f'),
-               fmt(p.get('cpu'), '%.3f'),
-               fmt(100 * p['slowdown'] if p else None, '%.1f'),
-               fmt(ratio(o.get('cpu'), m.get('cpu')), '%.2f'),
-               fmt(ratio(p.get('cpu'), o.get('cpu')), '%.0f')))
+              ((g,) + cpu_slow(o) + cpu_slow(n) + cpu_slow(m) +
+               cpu_slow(p, '%.3f') +
+               (fmt(ratio(o.get('cpu'), m.get('cpu')), '%.2f'),
+               fmt(ratio(p.get('cpu'), o.get('cpu')), '%.0f'))))
     spreads = [(k, kind, g) for (k, kind, g), r in sorted(ovh.items())
                if 'cpu_p25' in r or 'slowdown_p25' in r]
     if spreads:
@@ -215,6 +240,77 @@ def print_overhead(ovh, data, csv):
             print('%s: sizes %s GiB skipped: the guest has %.1f GiB' %
                   (k, ','.join(map(str, res['skipped_sizes'])),
                    res['mem_bytes'] / 2**30))
+
+
+def print_fault(ovh, csv):
+    """The hold windows of the paddr_fault part: paddr and paddr_fault
+    monitoring all RAM, one process keeping 10 MiB hot."""
+    sizes = sorted({g for (_k, _kind, g) in ovh})
+    if not sizes:
+        return
+    print('paddr_fault: hold workload, 10 MiB hot in a mapping of N GiB '
+          '(4 KiB pages), all RAM monitored')
+    print('cpu = kdamond CPU s/s, median second (schedstat ns); slow = '
+          'workload slowdown, median second; faults/s = page faults '
+          'paddr_fault made the workload take (its minor faults); ns/fault '
+          '= slow x 1 s / faults/s (p25-p75 of the slowdown); beyond paddr '
+          '= (slow - paddr\'s slow) x 1 s / faults/s')
+    print('%4s  %9s %7s  %9s %7s  %8s %9s %15s %11s' %
+          ('GiB', 'paddr cpu', 'slow', 'fault cpu', 'slow', 'faults/s',
+           'ns/fault', 'p25-p75', 'beyond pa'))
+    for g in sizes:
+        pa = ovh.get(('ours', 'paddr', g), {})
+        pf = ovh.get(('ours', 'paddr_fault', g), {})
+        beyond = None
+        if pa and pf and pf.get('faults_per_s', 0) >= 1:
+            beyond = (pf['slowdown'] - pa['slowdown']) * 1e9 / \
+                pf['faults_per_s']
+            pf['ns_per_fault_beyond_paddr'] = beyond
+        print('%4d  %9s %6s%%  %9s %6s%%  %8s %9s %15s %11s' %
+              ((g,) + cpu_slow(pa) + cpu_slow(pf) +
+               (fmt(pf.get('faults_per_s'), '%.0f'),
+               fmt(pf.get('ns_per_fault'), '%.0f'),
+               '%s..%s' % (fmt(pf.get('ns_per_fault_p25'), '%.0f'),
+                           fmt(pf.get('ns_per_fault_p75'), '%.0f')),
+               fmt(beyond, '%.0f'))))
+    for (k, kind, g), rec in sorted(ovh.items()):
+        for m in ('cpu', 'cpu_per_s', 'cpu_p25', 'cpu_p75', 'slowdown',
+                  'slowdown_p25', 'slowdown_p75', 'passes_per_s',
+                  'base_passes_per_s', 'faults_per_s', 'ns_per_fault',
+                  'ns_per_fault_p25', 'ns_per_fault_p75',
+                  'ns_per_fault_beyond_paddr'):
+            if m in rec:
+                csv.append((k, 'paddr_fault', '%s-%dGiB' % (kind, g), m,
+                            rec[m]))
+
+
+def fault_targets(acc, ovh):
+    """paddr_fault against the bars of paddr, and its costs."""
+    out = []
+    for pat in ('stairs', 'zigzag'):
+        s = acc.get(('ours', pat + '-paddr_fault'))
+        if not s or not s['snapshots']:
+            continue
+        err = (s['wss_p50'] - s['hot_bytes']) / s['hot_bytes']
+        out.append(('%s-paddr_fault WSS median within +-5%% of hot' % pat,
+                    '%+.1f%%' % (100 * err), 'PASS' if abs(err) <= 0.05
+                    else 'MISS'))
+        out.append(('%s-paddr_fault hot-byte recall median >= 0.9' % pat,
+                    '%.2f' % s['recall_median'],
+                    'PASS' if s['recall_median'] >= 0.9 else 'MISS'))
+    sizes = sorted({g for (_k, _kind, g) in ovh})
+    rs = [ratio(ovh[('ours', 'paddr_fault', g)]['cpu'],
+                ovh[('ours', 'paddr', g)]['cpu']) for g in sizes
+          if ('ours', 'paddr_fault', g) in ovh and ('ours', 'paddr', g) in ovh]
+    if rs:
+        out.append(('kdamond CPU paddr_fault / paddr (hold, per size)',
+                    ', '.join(fmt(r, '%.2f') for r in rs), 'INFO'))
+    ns = [fmt(ovh[('ours', 'paddr_fault', g)].get('ns_per_fault'), '%.0f')
+          for g in sizes if ('ours', 'paddr_fault', g) in ovh]
+    if ns:
+        out.append(('workload cost per paddr_fault fault, ns (per size)',
+                    ', '.join(ns), 'INFO'))
+    return out
 
 
 def targets(acc, ovh):
@@ -401,11 +497,18 @@ def main():
     print('(windows inside one phase only, the first %g s of the run and '
           'of each phase not scored)' % args.settle)
     print()
-    ovh = overhead(data)
-    print_overhead(ovh, data, csv)
-    print()
+    every = overhead(data)
+    ovh = {key: r for key, r in every.items() if key[1] not in FAULT_KINDS}
+    fault = {key: r for key, r in every.items() if key[1] in FAULT_KINDS}
+    if ovh:
+        print_overhead(ovh, data, csv)
+        print()
+    if fault:
+        print_fault(fault, csv)
+        print()
     print('Targets:')
-    for name, value, verdict in targets(acc, ovh):
+    for name, value, verdict in targets(acc, ovh) + fault_targets(acc,
+                                                                  fault):
         print('  %-4s  %-58s %s' % (verdict, name, value))
         csv.append(('ours', 'target', name, verdict, value))
     with open(os.path.join(args.out, 'results.csv'), 'w') as f:

@@ -6,6 +6,9 @@
 # tracking full scans.  Boots each kernel once under qemu, runs
 # bench/guest-bench.py in it, then bench/report.py on the host prints the
 # tables and targets, and writes build/bench/results.csv and PNG plots.
+# The paddr_fault part (our kernel only) runs in the same boot of our
+# kernel, or in one of its own without the monitor part, and report.py
+# gives it a table of its own: paddr_fault next to paddr.
 # Then the reclaim part: each kernel boots again for bench/reclaim-bench.py
 # (DAMON_RECLAIM against a 1 GiB workload), and bench/reclaim-report.py
 # prints its table.
@@ -17,8 +20,12 @@
 #   BENCH_WINDOW   seconds per overhead window (default 10)
 #   BENCH_PHASE    seconds per stairs/zigzag phase (default 5)
 #   BENCH_KERNELS  which kernels (default "ours mainline")
-#   BENCH_PARTS    which parts (default "monitor reclaim"; "reclaim" alone
-#                  runs only the DAMON_RECLAIM comparison, in ~15 min)
+#   BENCH_PARTS    which parts (default "monitor paddr_fault reclaim";
+#                  "reclaim" alone runs only the DAMON_RECLAIM comparison,
+#                  in ~15 min; "paddr_fault" alone boots only our kernel,
+#                  in ~6 min: paddr_fault next to paddr)
+#   BENCH_FAULT_SIZES  hold sizes in GiB of the paddr_fault part
+#                  (default 1,4)
 #   BENCH_RECLAIM_S  seconds of reclaim per kernel (default 150)
 #   BENCH_ORDER    forward or reverse (default: one of them at random):
 #                  reverse boots the kernels in the opposite order and runs
@@ -35,7 +42,8 @@ sizes=${BENCH_SIZES:-1,2,4,8}
 window=${BENCH_WINDOW:-10}
 phase=${BENCH_PHASE:-5}
 kernels=${BENCH_KERNELS:-ours mainline}
-parts=${BENCH_PARTS:-monitor reclaim}
+parts=${BENCH_PARTS:-monitor paddr_fault reclaim}
+fault_sizes=${BENCH_FAULT_SIZES:-1,4}
 reclaim_s=${BENCH_RECLAIM_S:-150}
 
 order=${BENCH_ORDER:-$( ((RANDOM % 2)) && echo reverse || echo forward)}
@@ -77,13 +85,22 @@ for kernel in $kernels; do
 	}
 done
 
-if [[ " $parts " == *" monitor "* ]]; then
+# paddr_fault exists only in our kernel: its part runs in our kernel's
+# boot of the monitor part, or in a boot of its own without that part.
+has() { [[ " $parts " == *" $1 "* ]]; }
+if has monitor || has paddr_fault; then
 	rm -rf "${raw:?}"/ours "${raw:?}"/mainline
-	for kernel in $kernels; do
+	run_kernels=$kernels
+	# Without the monitor part only our kernel boots, if asked for.
+	has monitor || run_kernels=$(for k in $kernels; do [ "$k" = ours ] && echo ours; done)
+	for kernel in $run_kernels; do
 		flavour=$(flavour_of "$kernel")
-		echo "bench: $kernel kernel (build/$flavour), $mem MiB guest, $(date -u +%H:%M:%S)"
+		only=
+		has monitor && only=acc,ovh
+		[ "$kernel" = ours ] && has paddr_fault && only=${only:+$only,}fault
+		echo "bench: $kernel kernel (build/$flavour), $mem MiB guest, parts $only, $(date -u +%H:%M:%S), host load $(cut -d' ' -f1-3 /proc/loadavg)"
 		GUEST_MEM=$mem "$repo/dev/guest-run.sh" -f "$flavour" -t 2400 \
-			"python3 $repo/bench/guest-bench.py --kernel $kernel --out $raw/$kernel --bin $out --sizes $sizes --window $window --phase $phase --order $order"
+			"python3 $repo/bench/guest-bench.py --kernel $kernel --out $raw/$kernel --bin $out --sizes $sizes --fault-sizes $fault_sizes --window $window --phase $phase --order $order --only $only"
 	done
 	echo
 	python3 "$repo/bench/report.py" --results "$raw" --out "$out" | tee "$out/report.txt"
@@ -91,7 +108,7 @@ fi
 
 # DAMON_RECLAIM, ours against mainline's: 1 GiB of workload, zram swap, in
 # a 2 GiB guest, whose RAM is one range: the modules' default region.
-if [[ " $parts " == *" reclaim "* ]]; then
+if has reclaim; then
 	rm -rf "$raw/reclaim"
 	for kernel in $kernels; do
 		flavour=$(flavour_of "$kernel")
@@ -102,7 +119,7 @@ if [[ " $parts " == *" reclaim "* ]]; then
 	echo
 	# Its figures go with the others in results.csv (which report.py
 	# starts afresh).
-	[[ " $parts " == *" monitor "* ]] || rm -f "$out/results.csv"
+	has monitor || has paddr_fault || rm -f "$out/results.csv"
 	echo "bench: reclaim done $(date -u +%H:%M:%S), host load $(cut -d' ' -f1-3 /proc/loadavg)"
 	python3 "$repo/bench/reclaim-report.py" --results "$raw/reclaim" \
 		--csv "$out/results.csv" | tee "$out/reclaim-report.txt"

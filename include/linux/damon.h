@@ -482,6 +482,10 @@ struct damos_walk_control {
  *		the reporter need not hold a reference.
  * @cpu:	The CPU that made the access.
  * @write:	Whether the access wrote.
+ * @sampled:	The report answers the operations set's own sampling: it
+ *		counts only for the regions whose sampling address it
+ *		covers, as a found Accessed bit would.  Without it, every
+ *		region that the report overlaps counts.
  *
  * See damon_report_access().
  */
@@ -491,6 +495,7 @@ struct damon_access_report {
 	const struct mm_struct *mm;
 	unsigned int cpu;
 	bool write;
+	bool sampled;
 };
 
 /**

@@ -541,7 +541,9 @@ static bool damon_pf_claim(struct folio *folio)
 /*
  * The fault hook: the faulting task, once the page table lock is dropped.
  * A huge page mapped by a PMD counts as accessed as a whole, as its
- * Accessed bit would say: one translation covers all of it.
+ * Accessed bit would say: one translation covers all of it.  The report
+ * is a sampled one: it counts for the regions that sampled a page of it,
+ * not for every region that overlaps it (see damon_reports_fold()).
  */
 static void damon_pf_report(unsigned long pfn, unsigned long nr_pages,
 			    unsigned int cpu, bool write)
@@ -551,6 +553,7 @@ static void damon_pf_report(unsigned long pfn, unsigned long nr_pages,
 		.size = nr_pages << PAGE_SHIFT,
 		.cpu = cpu,
 		.write = write,
+		.sampled = true,
 	};
 
 	damon_report_access(&report);

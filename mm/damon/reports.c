@@ -10,7 +10,14 @@
  * report for every running context that takes reports, until its kdamond
  * folds it in at the end of the sampling interval: each region that a
  * report overlaps counts as accessed in that interval, once, as if its
- * sampled address had been found accessed.  So everything downstream
+ * sampled address had been found accessed.  A report that answers the
+ * operations set's own sampling (&damon_access_report->sampled, a fault
+ * on a sampled page) counts only for the regions whose sampled address
+ * it covers: a huge page is reported whole, and a region that merely
+ * overlaps it, sampling elsewhere, would otherwise count as accessed in
+ * every interval in which another region samples the huge page, and so
+ * never look mostly idle to the core, which then never cuts the huge
+ * page's part out of it.  So everything downstream
  * (adaptive regions, ages, schemes, the tracepoint, records) works on
  * reported accesses unchanged.
  *
@@ -330,7 +337,11 @@ static bool damon_reports_fold_target(struct damon_ctx *ctx,
 		damon_for_each_region_from(p, t) {
 			if (p->ar.start >= end)
 				break;
-			marked |= damon_report_mark(p, start);
+			if (!rep->sampled)
+				marked |= damon_report_mark(p, start);
+			else if (p->sampling_addr >= start &&
+				 p->sampling_addr < end)
+				marked |= damon_report_mark(p, p->sampling_addr);
 		}
 	}
 	return marked;
@@ -341,8 +352,9 @@ static bool damon_reports_fold_target(struct damon_ctx *ctx,
  * @ctx:	The context, from its kdamond, at the end of a sampling
  *		interval and before the operations set checks accesses.
  *
- * Each region that an eligible report overlaps gets one access for the
- * interval, whatever the number of reports, and
+ * Each region that an eligible report overlaps (for a sampled report:
+ * whose sampling address it covers) gets one access for the interval,
+ * whatever the number of reports, and
  * &damon_region->reported set until damon_reports_unmark(), so that the
  * operations set's check does not count it again.
  */

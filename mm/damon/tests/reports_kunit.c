@@ -124,6 +124,46 @@ static void damon_test_fold_counts(struct kunit *test)
 }
 
 /*
+ * A sampled report (a fault on a page the operations set sampled) counts
+ * only for the regions whose sampling address it covers, and the core
+ * learns that address; a plain report over the same range counts for
+ * every region it overlaps.
+ */
+static void damon_test_fold_sampled(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_reports_ctx(test);
+	struct damon_target *t = damon_test_new_target(test, ctx);
+	struct damon_access_report report = {
+		.addr = 1 * MR,
+		.size = 4 * MR,
+		.mm = MM_A,
+		.sampled = true,
+	};
+
+	t->id = (unsigned long)MM_A;
+	damon_test_add_regions(test, t, 0, 2 * MR, 3);
+	/* [0, 2) samples outside [1, 5), [2, 4) inside, [4, 6) at 4 MR. */
+	damon_test_region(test, t, 0)->sampling_addr = 0;
+	damon_test_region(test, t, 1)->sampling_addr = 3 * MR;
+	damon_test_region(test, t, 2)->sampling_addr = 4 * MR;
+
+	damon_report_access(&report);
+	damon_test_fold(ctx);
+	KUNIT_EXPECT_EQ(test, damon_test_nr(test, t, 0), 0U);
+	KUNIT_EXPECT_EQ(test, damon_test_nr(test, t, 1), 1U);
+	KUNIT_EXPECT_EQ(test, damon_test_nr(test, t, 2), 1U);
+	KUNIT_EXPECT_EQ(test, damon_test_region(test, t, 1)->hit_addr,
+			3 * MR);
+
+	report.sampled = false;
+	damon_report_access(&report);
+	damon_test_fold(ctx);
+	KUNIT_EXPECT_EQ(test, damon_test_nr(test, t, 0), 1U);
+	KUNIT_EXPECT_EQ(test, damon_test_nr(test, t, 1), 2U);
+	KUNIT_EXPECT_EQ(test, damon_test_nr(test, t, 2), 2U);
+}
+
+/*
  * Two targets of different address spaces each count only their own
  * reports, whatever the order they came in.  A report that runs past the
  * top of the address space counts up to the top.
@@ -494,6 +534,7 @@ static int damon_reports_suite_init(struct kunit_suite *suite)
 
 static struct kunit_case damon_reports_cases[] = {
 	KUNIT_CASE(damon_test_fold_counts),
+	KUNIT_CASE(damon_test_fold_sampled),
 	KUNIT_CASE(damon_test_fold_targets),
 	KUNIT_CASE(damon_test_fold_and_check),
 	KUNIT_CASE(damon_test_overflow),
