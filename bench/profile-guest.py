@@ -112,7 +112,7 @@ def read_stats(cpu):
 def profiled(kdamond, seconds):
     """Profile for seconds; return (cpu s/s, per-second, {cpu: stats})."""
     gb.write(TRACING + '/function_profile_enabled', 1)   # also resets
-    cpu, per_s, _, _ = gb.cpu_per_second(kdamond, seconds)
+    cpu, per_s = gb.cpu_per_second(kdamond, seconds)[:2]
     gb.write(TRACING + '/function_profile_enabled', 0)
     return cpu, per_s, {c: read_stats(c) for c in range(os.cpu_count())}
 
@@ -178,8 +178,8 @@ def windows(args, iface, wl, mode):
     for kind in ('plain', 'tiny', 'full', 'plain', 'full'):
         rec = {'kind': kind}
         if kind == 'plain':
-            rec['cpu_per_s'], rec['cpu_samples'], _, _ = \
-                gb.cpu_per_second(kdamond, args.window)
+            rec['cpu_per_s'], rec['cpu_samples'] = \
+                gb.cpu_per_second(kdamond, args.window)[:2]
         else:
             rec['filter'] = set_filter(TOP if kind == 'tiny' else FUNCS)
             rec['cpu_per_s'], rec['cpu_samples'], rec['stats'] = \
