@@ -214,13 +214,15 @@ st_debug_build() {
 # The DAMON suites that run once on the debug kernel in make check: those
 # that drive the kernel hardest (fuzz, stress, fault injection, hostile
 # record files, rollback, lock stalls, sysfs directories removed under
-# running kdamonds, every sysfs file's good and bad values), with the fuzz
+# running kdamonds, every sysfs file's good and bad values, paddr_fault's
+# protection changes and faults beside NUMA balancing), with the fuzz
 # counts cut to fit (and only every third allocation of a new scheme
 # directory failed) and 20 s of sysfs races; make check-debug runs all of
 # them, with full counts.
 DEBUG_SUITES="dbgfs_fuzz.py dbgfs_fault_injection.py dbgfs_record_safety.py
 	dbgfs_rollback.py dbgfs_lock_stalls.py sysfs_fault_injection.py
-	damos_sysfs_fuzz.py sysfs_race.sh sysfs_files.sh"
+	damos_sysfs_fuzz.py sysfs_race.sh sysfs_files.sh paddr_fault_accuracy.py
+	paddr_fault_filters.py"
 
 st_debug_suites() {
 	local out=$build/share/ksft/ours ko=$build/debug/mm/damon/damon.ko
