@@ -257,9 +257,23 @@ class Workload:
                 return p0 + (p1 - p0) * (t - t0) / (t1 - t0)
         raise RuntimeError('no progress around %.1f' % t)
 
+    def last_progress(self):
+        """The CLOCK_MONOTONIC time of the last progress line, or None."""
+        for line in reversed(list(self.lines)):
+            w = line.split()
+            if w[0] == 'progress':
+                return self.base + float(w[1])
+        return None
+
     def rate(self, t0, t1):
-        # Let the next progress line arrive before asking.
-        while time.monotonic() < t1 + 0.7:
+        # Let the first progress line after t1 arrive before asking: on a
+        # busy host, with the guest's clock on the host's TSC, it can come
+        # seconds late.
+        end = max(time.monotonic(), t1) + 10
+        while time.monotonic() < end:
+            last = self.last_progress()
+            if last is not None and last >= t1:
+                break
             time.sleep(0.1)
         return (self.passes_at(t1) - self.passes_at(t0)) / (t1 - t0)
 
