@@ -35,7 +35,7 @@ slowdown, kdamond CPU, time to steady state), which
 bench/reclaim-report.py turns into the table.
 
 Usage: reclaim-bench.py --kernel ours|mainline --out DIR --bin DIR
-                        [--window S] [--reclaim S]
+                        [--window S] [--reclaim S] [--variants V,...]
 """
 
 import argparse
@@ -334,6 +334,9 @@ def main():
     ap.add_argument('--bin', required=True)
     ap.add_argument('--window', type=float, default=20)
     ap.add_argument('--reclaim', type=float, default=150)
+    ap.add_argument('--variants',
+                    help='comma-separated variants to run (default: all '
+                    'of the kernel)')
     args = ap.parse_args()
     if not os.path.exists(os.path.join(PARAMS, 'enabled')):
         log('no DAMON_RECLAIM in this kernel')
@@ -346,6 +349,8 @@ def main():
         variants.append('ours-noflush')
     if args.kernel == 'mainline' and os.path.exists(ADMIN):
         variants.append('mainline-sysfs')
+    if args.variants:
+        variants = [v for v in variants if v in args.variants.split(',')]
     for variant in variants:
         log('reclaim: %s' % variant)
         result = run(args, variant)

@@ -394,6 +394,9 @@ struct damos_stat {
  * @resume_addr:	Address where the quota last ran out; the next
  *			window starts there, so that every region gets its
  *			turn.
+ * @resume_end:		End of the rest of a region that the quota cut
+ *			short at @resume_addr, or @resume_addr if it cut none.
+ * @resume_score:	The priority score of that region.
  * @hist:		Bytes of the candidate regions of each score.
  */
 struct damos_quota_state {
@@ -409,6 +412,8 @@ struct damos_quota_state {
 	unsigned long min_score_left;
 	unsigned int resume_target;
 	unsigned long resume_addr;
+	unsigned long resume_end;
+	unsigned int resume_score;
 	unsigned long hist[DAMOS_MAX_SCORE + 1];
 };
 

@@ -15,7 +15,12 @@
  * time the actions took before each region: a scheme never runs past its
  * time quota by more than the work of one region.  The window after the
  * quota ran out resumes where it ran out, so that, among regions of equal
- * priority, each gets its turn.
+ * priority, each gets its turn.  When the quota cut a region short, the
+ * rest of it keeps its place at the head of the next window, and its
+ * priority, even though merging it with the piece just acted on, whose age
+ * starts again from 0, has made it look younger meanwhile: otherwise a
+ * region larger than the quota would have its start tried again and again
+ * and its end never.
  *
  * A scheme applied between two aggregation intervals sees, for access
  * frequency, the samples of the current interval so far topped up with the
@@ -79,13 +84,20 @@ struct damos_pass {
 	bool binds;
 };
 
-/* The quota ran out at @addr of target @tidx: stop until the next window. */
+/*
+ * The quota ran out at @addr of target @tidx: stop until the next window.
+ * [@addr, @end) is the rest of a region of priority @score that the quota
+ * cut short, if @end is above @addr.
+ */
 static void damos_quota_ran_out(struct damos *s, unsigned int tidx,
-				unsigned long addr)
+				unsigned long addr, unsigned long end,
+				unsigned int score)
 {
 	s->qs.exceeded = true;
 	s->qs.resume_target = tidx;
 	s->qs.resume_addr = addr;
+	s->qs.resume_end = end;
+	s->qs.resume_score = score;
 	WRITE_ONCE(s->stat.qt_exceeds, s->stat.qt_exceeds + 1);
 }
 
@@ -106,7 +118,7 @@ static bool damos_fit_quota(struct damos_pass *p, struct damon_target *t,
 	unsigned long left;
 
 	if (damos_quota_spent(s)) {
-		damos_quota_ran_out(s, tidx, r->ar.start);
+		damos_quota_ran_out(s, tidx, r->ar.start, r->ar.start, 0);
 		*spent = true;
 		return false;
 	}
@@ -123,27 +135,34 @@ static bool damos_fit_quota(struct damos_pass *p, struct damon_target *t,
 }
 
 /*
- * Try @s on @r, the @tidx-th target @t's region.  Return false when the
- * quota ran out and the pass is over.
+ * Try @s on @r, the @tidx-th target @t's region.  @carried says that @r is
+ * (part of) the rest of a region that the quota cut short in the last
+ * window: it counts as old enough and keeps its priority score.  Return
+ * false when the quota ran out and the pass is over.
  */
 static bool damos_try_region(struct damos_pass *p, struct damon_target *t,
-			     unsigned int tidx, struct damon_region *r)
+			     unsigned int tidx, struct damon_region *r,
+			     bool carried)
 {
 	struct damon_ctx *ctx = p->ctx;
 	struct damos *s = p->s;
 	unsigned long nr_accesses = damos_nr_accesses(ctx, r);
-	unsigned long sz, applied;
+	unsigned long age = r->age, sz, applied, end = r->ar.end;
 	unsigned int score = 0;
 	bool spent = false;
 	u64 start;
 
+	if (carried)
+		age = max_t(unsigned long, age, s->pattern.age.min);
 	if (!damos_pattern_match(&s->pattern, damon_sz_region(r), nr_accesses,
-				 r->age))
+				 age))
 		return true;
 	if (damos_core_filters_out(s, t, tidx, r))
 		return true;
 	if (p->binds) {
 		score = damos_score(ctx, t, r, s);
+		if (carried)
+			score = max(score, s->qs.resume_score);
 		if (!damos_fit_quota(p, t, tidx, r, score, &spent))
 			return !spent;
 	}
@@ -175,7 +194,8 @@ static bool damos_try_region(struct damos_pass *p, struct damon_target *t,
 		return true;
 	damos_quota_charge(s, score, sz, ktime_get_ns() - start);
 	if (damos_quota_spent(s)) {
-		damos_quota_ran_out(s, tidx, r->ar.end);
+		/* damos_fit_quota() may have cut @r short of @end. */
+		damos_quota_ran_out(s, tidx, r->ar.end, end, score);
 		return false;
 	}
 	return true;
@@ -184,13 +204,16 @@ static bool damos_try_region(struct damos_pass *p, struct damon_target *t,
 /*
  * Try @p's scheme on the regions of target @t, which is the @tidx-th,
  * skipping those that end at or below @from and stopping at the first that
- * ends above @to.  Return false when the quota ran out.
+ * ends above @to.  [@from, @carry_end) is the rest of a region the quota
+ * cut short, if @carry_end is above @from.  Return false when the quota
+ * ran out.
  */
 static bool damos_pass_target(struct damos_pass *p, struct damon_target *t,
 			      unsigned int tidx, unsigned long from,
-			      unsigned long to)
+			      unsigned long to, unsigned long carry_end)
 {
 	struct damon_region *r;
+	bool carried;
 
 	/* Regions split here are linked after @r and visited next. */
 	for (r = damon_first_region(t); &r->list != &t->regions;
@@ -206,7 +229,12 @@ static bool damos_pass_target(struct damos_pass *p, struct damon_target *t,
 			continue;
 		if (r->ar.end > to)
 			break;
-		if (!damos_try_region(p, t, tidx, r))
+		carried = r->ar.start < carry_end;
+		/* Only the rest carries over, not what merged with it. */
+		if (carried && r->ar.end > carry_end &&
+		    !damon_split_region_at(t, r, carry_end - r->ar.start))
+			carried = false;
+		if (!damos_try_region(p, t, tidx, r, carried))
 			return false;
 	}
 	return true;
@@ -271,7 +299,7 @@ void damos_apply_scheme(struct damon_ctx *ctx, struct damos *s,
 		.walk = walk && walk->picked && !s->walk_done ? walk : NULL,
 	};
 	unsigned int nr_targets = 0, first = 0, k;
-	unsigned long resume = 0;
+	unsigned long resume = 0, carry_end = 0;
 	struct damon_target *t;
 
 	damon_for_each_target(t, ctx)
@@ -285,19 +313,24 @@ void damos_apply_scheme(struct damon_ctx *ctx, struct damos *s,
 		if (s->qs.resume_target < nr_targets) {
 			first = s->qs.resume_target;
 			resume = s->qs.resume_addr;
+			carry_end = s->qs.resume_end;
 		}
+		/* The cut region's rest gets one turn, not one per pass. */
+		s->qs.resume_end = s->qs.resume_addr;
 	}
 	/* Round once from the resume point: the last lap ends where it began. */
 	for (k = 0; k < nr_targets + !!resume; k++) {
 		unsigned int tidx = (first + k) % nr_targets;
-		unsigned long from = 0, to = ULONG_MAX;
+		unsigned long from = 0, to = ULONG_MAX, carry = 0;
 
 		t = damos_nth_target(ctx, tidx);
-		if (k == 0)
+		if (k == 0) {
 			from = resume;
+			carry = carry_end;
+		}
 		if (k == nr_targets)
 			to = resume;
-		if (!damos_pass_target(&p, t, tidx, from, to))
+		if (!damos_pass_target(&p, t, tidx, from, to, carry))
 			return;
 	}
 }

@@ -474,6 +474,8 @@ static void damos_inherit(struct damos *new, struct damos *old)
 {
 	new->stat = old->stat;
 	new->qs = old->qs;
+	/* The rest of a cut region was old enough for @old's pattern only. */
+	new->qs.resume_end = new->qs.resume_addr;
 	new->active = old->active ||
 		new->wmarks.metric == DAMOS_WMARK_NONE;
 	new->next_wmark_check_ns = old->next_wmark_check_ns;

@@ -321,6 +321,54 @@ static void damos_test_quota_time(struct kunit *test)
 			log.start[log.nr - 1] + log.sz[log.nr - 1]);
 }
 
+/*
+ * The rest of a region the quota cut short is tried first in the next
+ * window, even after merging with the piece tried, whose age went back to
+ * 0, has made it too young for the scheme.
+ */
+static void damos_test_quota_cut_rest(struct kunit *test)
+{
+	static const unsigned int counts[] = { 0, 0, 0, 0 };
+	struct damos_test_ops_log log;
+	struct damon_ctx *ctx = damos_test_ctx(test, &log);
+	struct damon_target *t = damon_test_new_target(test, ctx);
+	struct damos *s = damos_test_scheme(test, ctx, DAMOS_PAGEOUT);
+	struct damon_region *r;
+
+	damon_test_add_regions(test, t, 0, 10 * MR, 4);
+	damos_test_set_counts(t, counts, ARRAY_SIZE(counts));
+	damon_for_each_region(r, t)
+		r->age = 10;
+	s->pattern.age.min = 8;
+	s->quota = (struct damos_quota){
+		.sz = 15 * MR,
+		.reset_interval = 1000,
+		.weight_age = 1,
+	};
+
+	damos_apply_scheme(ctx, s, 0, 1);
+	KUNIT_ASSERT_EQ(test, log.nr, 2U);
+	KUNIT_EXPECT_EQ(test, log.start[1], 10 * MR);
+	KUNIT_EXPECT_EQ(test, log.sz[1], 5 * MR);
+
+	/* Age 0 and 10, half and half: 5, below the scheme's 8. */
+	damon_merge_two_regions(t, damon_test_region(test, t, 1),
+				damon_test_region(test, t, 2));
+	KUNIT_ASSERT_EQ(test, damon_test_region(test, t, 1)->age, 5U);
+	damos_apply_scheme(ctx, s, 0, 1 + 1000 * MS);
+	KUNIT_ASSERT_EQ(test, log.nr, 4U);
+	KUNIT_EXPECT_EQ(test, log.start[2], 15 * MR);
+	KUNIT_EXPECT_EQ(test, log.sz[2], 5 * MR);
+	KUNIT_EXPECT_EQ(test, log.start[3], 20 * MR);
+	KUNIT_EXPECT_EQ(test, log.sz[3], 10 * MR);
+
+	/* Nothing was cut: the next window goes on from 30 units. */
+	damos_apply_scheme(ctx, s, 0, 1 + 2000 * MS);
+	KUNIT_ASSERT_EQ(test, log.nr, 5U);
+	KUNIT_EXPECT_EQ(test, log.start[4], 30 * MR);
+	KUNIT_EXPECT_EQ(test, log.sz[4], 10 * MR);
+}
+
 static struct kunit_case damos_quota_cases[] = {
 	KUNIT_CASE(damos_test_goal_feedback),
 	KUNIT_CASE(damos_test_goals_score),
@@ -330,6 +378,7 @@ static struct kunit_case damos_quota_cases[] = {
 	KUNIT_CASE(damos_test_scores),
 	KUNIT_CASE(damos_test_quota_choice),
 	KUNIT_CASE(damos_test_quota_time),
+	KUNIT_CASE(damos_test_quota_cut_rest),
 	{}
 };
 

@@ -9,6 +9,7 @@ import os
 import struct
 import subprocess
 
+from lib_damon_access import Workload, workload_path
 from lib_dbgfs import fail, skip
 
 PAGE = os.sysconf('SC_PAGESIZE')
@@ -178,3 +179,27 @@ def active_share(pid, start, end):
         return 0.0, 0.0
     active = sum(1 for f in lru if f >> KPF_ACTIVE & 1)
     return active / len(flags), (len(lru) - active) / len(flags)
+
+
+def with_module_and_workload(name, workload_args, run, swap=False):
+    """The frame of a module test with hot_set_workload: as root, with no
+    kdamond before, start the workload (after making sure of swap space if
+    @swap), call run(module, workload), and stop it, the module's parameters
+    restored and no kdamond left after."""
+    if os.geteuid():
+        skip('needs root')
+    m = Module(name)
+    if not workload_path():
+        skip('hot_set_workload is not built')
+    if kdamonds():
+        fail('a kdamond runs before the test')
+    if swap:
+        ensure_swap()
+    w = Workload(workload_args)
+    try:
+        run(m, w)
+    finally:
+        w.stop()
+        m.restore()
+    if kdamonds():
+        fail('kdamond left after disabling')
