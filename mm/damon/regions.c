@@ -231,6 +231,22 @@ static bool damon_has_hot_window(struct damon_region *r)
 		r->hit_addr < r->ar.end;
 }
 
+/*
+ * Whether the accesses seen in @r, a mostly idle region, look spread over
+ * it rather than packed in one part: it saw about as many of them in the
+ * aggregation interval before (&damon_region->age is not 0), and that was
+ * not none.  A region that keeps its density after a window was cut out
+ * around an access, or after random cuts, holds hot pages scattered among
+ * idle ones (base pages of a hot set in physical memory, say): cutting
+ * windows would then only peel single pages off it, one aggregation after
+ * another, up to max_nr_regions, without showing more of the hot set.
+ * Random cuts still refine it.  Ages are updated before this is asked.
+ */
+static bool damon_hits_spread(struct damon_region *r)
+{
+	return r->age && r->last_nr_accesses;
+}
+
 /**
  * damon_mark_hot_windows() - Size the likely hot part of mostly idle
  *			      regions in which an access was seen.
@@ -260,7 +276,8 @@ void damon_mark_hot_windows(struct damon_ctx *ctx)
 			r->hit_units = 0;
 			if (!r->nr_accesses || r->nr_accesses > samples / 2 ||
 			    r->hit_addr < r->ar.start ||
-			    r->hit_addr >= r->ar.end)
+			    r->hit_addr >= r->ar.end ||
+			    damon_hits_spread(r))
 				continue;
 			units = mul_u64_u64_div_u64(units, r->nr_accesses,
 						    samples);

@@ -409,6 +409,48 @@ static void damon_test_split_around_hit(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, damon_test_regions_sane(t, MR));
 }
 
+/*
+ * A mostly idle region that saw about as many accesses in the interval
+ * before gets no window: its accesses are spread over it.
+ */
+static void damon_test_hits_spread(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test);
+	struct damon_target *t = damon_test_new_target(test, ctx);
+	unsigned int thres = damon_merge_threshold(ctx);
+	struct damon_region *r;
+
+	damon_test_add_regions(test, t, 0, 1600 * MR, 1);
+	r = damon_first_region(t);
+
+	/* Accessed as often as before: spread, no window. */
+	r->last_nr_accesses = 3;
+	r->nr_accesses = 3 + thres;
+	r->hit_addr = 1000 * MR;
+	damon_update_age(r, thres);
+	KUNIT_EXPECT_EQ(test, r->age, 1U);
+	damon_mark_hot_windows(ctx);
+	KUNIT_EXPECT_EQ(test, r->hit_units, 0U);
+
+	/* One more access than that: a change, so a window. */
+	r->age = 0;
+	r->last_nr_accesses = 3;
+	r->nr_accesses = 4 + thres;
+	damon_update_age(r, thres);
+	KUNIT_EXPECT_EQ(test, r->age, 0U);
+	damon_mark_hot_windows(ctx);
+	KUNIT_EXPECT_NE(test, r->hit_units, 0U);
+
+	/* Idle before: the accesses are new, so a window, whatever the age. */
+	r->age = 5;
+	r->last_nr_accesses = 0;
+	r->nr_accesses = 1;
+	damon_update_age(r, thres);
+	KUNIT_EXPECT_EQ(test, r->age, 6U);
+	damon_mark_hot_windows(ctx);
+	KUNIT_EXPECT_NE(test, r->hit_units, 0U);
+}
+
 /* Splits and merges keep the accessed address with the region holding it. */
 static void damon_test_hit_kept(struct kunit *test)
 {
@@ -734,6 +776,7 @@ static struct kunit_case damon_regions_cases[] = {
 	KUNIT_CASE(damon_test_split_small),
 	KUNIT_CASE(damon_test_split_around_hit),
 	KUNIT_CASE(damon_test_hit_kept),
+	KUNIT_CASE(damon_test_hits_spread),
 	KUNIT_CASE(damon_test_initial_split),
 	KUNIT_CASE(damon_test_adapt_bounds),
 	KUNIT_CASE(damon_test_adapt_too_many),
