@@ -19,6 +19,12 @@
 
 #include "core_internal.h"
 
+/*
+ * Aggregation intervals of about the same access count (&damon_region->age)
+ * after which a uniformly hot or idle region is cut less.
+ */
+#define DAMON_SETTLED_AGE	2
+
 /**
  * damon_merge_regions_of() - Merge similar neighbouring regions of a target.
  * @t:		The target.
@@ -286,6 +292,31 @@ void damon_mark_hot_windows(struct damon_ctx *ctx)
 	}
 }
 
+/*
+ * How many pieces to cut @r into, where a region that could change would
+ * get @nr_pieces.  A region whose access count has stayed about the same
+ * for DAMON_SETTLED_AGE aggregation intervals, and was found accessed in
+ * every sample of the last one, is uniformly hot: cutting it would only
+ * give pieces that merge back, so it is left whole.  One found idle as
+ * long gets two pieces at most: that still moves its sampling address
+ * over it twice as fast, and a hot part appearing in it is cut out
+ * around the access that shows it (damon_mark_hot_windows()), but a
+ * third piece would mostly merge back, while costing a sample every
+ * sampling interval like any region.
+ */
+static unsigned long damon_nr_pieces_of(struct damon_region *r,
+					unsigned long nr_pieces,
+					unsigned long samples)
+{
+	if (r->age < DAMON_SETTLED_AGE)
+		return nr_pieces;
+	if (r->last_nr_accesses >= samples)
+		return 1;
+	if (!r->last_nr_accesses)
+		return min(nr_pieces, 2UL);
+	return nr_pieces;
+}
+
 /**
  * damon_split_regions() - Split the regions of a context at random points.
  * @ctx:	The context.
@@ -297,7 +328,9 @@ void damon_mark_hot_windows(struct damon_ctx *ctx)
  * as many pieces as needed to reach min_nr_regions.  Cuts stop before the
  * context would exceed max_nr_regions, and regions smaller than two
  * DAMON_MIN_REGION are never cut.  A region holding a likely hot window
- * (damon_mark_hot_windows()) is cut around it instead of at random.
+ * (damon_mark_hot_windows()) is cut around it instead of at random; while
+ * the context has at least min_nr_regions, one that has long been
+ * uniformly hot or idle is cut less (damon_nr_pieces_of()).
  * Forgets the accessed addresses and windows in the end.
  */
 void damon_split_regions(struct damon_ctx *ctx)
@@ -305,9 +338,11 @@ void damon_split_regions(struct damon_ctx *ctx)
 	unsigned long nr = damon_ctx_nr_regions(ctx);
 	unsigned long max_nr = ctx->attrs.max_nr_regions;
 	unsigned long min_nr = min(ctx->attrs.min_nr_regions, max_nr);
+	unsigned long samples = damon_aggr_samples(&ctx->attrs);
 	unsigned long nr_pieces, budget;
 	struct damon_region *r, *next;
 	struct damon_target *t;
+	bool settle = nr >= min_nr;
 
 	if (!nr || nr >= max_nr)
 		goto forget;
@@ -329,14 +364,17 @@ void damon_split_regions(struct damon_ctx *ctx)
 
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region_safe(r, next, t) {
-			unsigned long i;
+			unsigned long i, pieces = nr_pieces;
 
+			if (settle)
+				pieces = damon_nr_pieces_of(r, nr_pieces,
+							    samples);
 			if (damon_has_hot_window(r)) {
 				budget -= damon_split_around_hit(t, r, budget);
 			} else {
-				for (i = 1; i < nr_pieces && budget; i++) {
+				for (i = 1; i < pieces && budget; i++) {
 					r = damon_split_randomly(t, r,
-								 nr_pieces - i);
+								 pieces - i);
 					if (!r)
 						break;
 					budget--;

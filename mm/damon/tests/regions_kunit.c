@@ -451,6 +451,63 @@ static void damon_test_hits_spread(struct kunit *test)
 	KUNIT_EXPECT_NE(test, r->hit_units, 0U);
 }
 
+/* Give each region of @t the access history of a settled one. */
+static void damon_test_settle(struct damon_target *t, unsigned int age,
+			      unsigned int last)
+{
+	struct damon_region *r;
+
+	damon_for_each_region(r, t) {
+		r->age = age;
+		r->last_nr_accesses = last;
+	}
+}
+
+/*
+ * Regions long uniformly hot are not cut, regions long idle are cut in
+ * two at most, while the context has at least min_nr_regions.
+ */
+static void damon_test_split_settled(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test);
+	struct damon_target *t = damon_test_new_target(test, ctx);
+	unsigned int samples = damon_aggr_samples(&ctx->attrs);
+
+	damon_test_limits(ctx, 2, 100);
+
+	/* Idle: two pieces from the settled age on, three before. */
+	damon_test_reset(test, t, 100 * MR, 2);
+	damon_test_settle(t, 2, 0);
+	damon_split_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 4U);
+	damon_test_reset(test, t, 100 * MR, 2);
+	damon_test_settle(t, 1, 0);
+	damon_split_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 6U);
+
+	/* Hot in every sample: left whole; one sample fewer: three pieces. */
+	damon_test_reset(test, t, 100 * MR, 2);
+	damon_test_settle(t, 2, samples);
+	damon_split_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 2U);
+	damon_test_reset(test, t, 100 * MR, 2);
+	damon_test_settle(t, 2, samples - 1);
+	damon_split_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 6U);
+	damon_test_reset(test, t, 100 * MR, 2);
+	damon_test_settle(t, 1, samples);
+	damon_split_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 6U);
+
+	/* Below min_nr_regions, settled regions are cut as any other. */
+	damon_test_limits(ctx, 3, 100);
+	damon_test_reset(test, t, 100 * MR, 2);
+	damon_test_settle(t, 2, samples);
+	damon_split_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 6U);
+	KUNIT_EXPECT_TRUE(test, damon_test_regions_sane(t, MR));
+}
+
 /* Splits and merges keep the accessed address with the region holding it. */
 static void damon_test_hit_kept(struct kunit *test)
 {
@@ -777,6 +834,7 @@ static struct kunit_case damon_regions_cases[] = {
 	KUNIT_CASE(damon_test_split_around_hit),
 	KUNIT_CASE(damon_test_hit_kept),
 	KUNIT_CASE(damon_test_hits_spread),
+	KUNIT_CASE(damon_test_split_settled),
 	KUNIT_CASE(damon_test_initial_split),
 	KUNIT_CASE(damon_test_adapt_bounds),
 	KUNIT_CASE(damon_test_adapt_too_many),
