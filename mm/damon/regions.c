@@ -26,24 +26,60 @@
 #define DAMON_SETTLED_AGE	2
 
 /**
+ * damon_counts_alike() - Whether two access counts may come from one
+ *			  access frequency.
+ * @a:		An access count.
+ * @b:		Another one.
+ * @samples:	The sampling intervals both were counted in.
+ *
+ * Two parts of memory accessed with the same probability p in each
+ * sampling interval get counts that differ by sampling noise alone, with a
+ * standard deviation of sqrt(2 * @samples * p * (1 - p)): about three for
+ * twenty samples and p = 1/2, more than a fixed threshold of a tenth of
+ * the samples.  Neighbours in memory of mixed hot and idle pages (base
+ * pages of a hot set scattered in physical memory) would then stay apart
+ * after every split, and their number would grow each aggregation up to
+ * max_nr_regions without telling more about the memory.  Counts within
+ * twice that deviation of each other, p estimated from both, are alike.
+ * A count of 0 is never: no sample at all found an access there.
+ *
+ * Return: whether @a and @b are both non-zero and within twice the noise.
+ */
+bool damon_counts_alike(unsigned int a, unsigned int b, unsigned long samples)
+{
+	u64 sum = (u64)a + b, diff = abs_diff(a, b);
+
+	if (!a || !b || sum >= 2 * (u64)samples)
+		return false;
+	/* diff^2 <= 4 * 2 * samples * p * (1 - p), p = sum / (2 * samples) */
+	return diff * diff <= mul_u64_u64_div_u64(2 * sum,
+						  2 * (u64)samples - sum,
+						  samples);
+}
+
+/**
  * damon_merge_regions_of() - Merge similar neighbouring regions of a target.
  * @t:		The target.
  * @thres:	Largest difference of &damon_region->nr_accesses to merge.
  * @sz_limit:	Largest size a merged region may have.
+ * @samples:	Sampling intervals the counts were made in, to merge counts
+ *		alike (damon_counts_alike()) whatever @thres, or 0 not to.
  *
  * Walks the regions in address order, merging each into the region before
- * it when the two touch, their access counts differ by at most @thres, and
- * the result is at most @sz_limit bytes.  A merged region is compared with
- * its next neighbour using its merged count.
+ * it when the two touch, their access counts differ by at most @thres or
+ * are alike, and the result is at most @sz_limit bytes.  A merged region
+ * is compared with its next neighbour using its merged count.
  */
 void damon_merge_regions_of(struct damon_target *t, unsigned int thres,
-			    unsigned long sz_limit)
+			    unsigned long sz_limit, unsigned long samples)
 {
 	struct damon_region *r, *next, *prev = NULL;
 
 	damon_for_each_region_safe(r, next, t) {
 		if (prev && prev->ar.end == r->ar.start &&
-		    abs_diff(prev->nr_accesses, r->nr_accesses) <= thres &&
+		    (abs_diff(prev->nr_accesses, r->nr_accesses) <= thres ||
+		     damon_counts_alike(prev->nr_accesses, r->nr_accesses,
+					samples)) &&
 		    r->ar.end - prev->ar.start <= sz_limit) {
 			damon_merge_two_regions(t, prev, r);
 			continue;
@@ -148,14 +184,17 @@ unsigned int damon_merge_threshold(struct damon_ctx *ctx)
  * @ctx:	The context.
  * @thres:	See damon_merge_regions_of().
  * @sz_limit:	See damon_merge_regions_of().
+ *
+ * Counts alike for @ctx's samples per aggregation merge too.
  */
 void damon_merge_regions(struct damon_ctx *ctx, unsigned int thres,
 			 unsigned long sz_limit)
 {
+	unsigned long samples = damon_aggr_samples(&ctx->attrs);
 	struct damon_target *t;
 
 	damon_for_each_target(t, ctx)
-		damon_merge_regions_of(t, thres, sz_limit);
+		damon_merge_regions_of(t, thres, sz_limit, samples);
 }
 
 /*
