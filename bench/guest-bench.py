@@ -47,6 +47,8 @@ EVENT = TRACING + '/events/damon/damon_aggregated/enable'
 DBGFS = '/sys/kernel/debug/damon'
 SYSFS = '/sys/kernel/mm/damon/admin'
 FLUSH = '/sys/module/damon/parameters/flush_sampled_tlb'
+# Ours asks other CPUs to flush and goes on; 'damon-wait' waits for them.
+FLUSH_WAIT = '/sys/module/damon/parameters/flush_sampled_tlb_wait'
 # Sampling 5 ms, aggregation 100 ms, update 1 s, 10 to 1,000 regions.
 ATTRS = (5000, 100000, 1000000, 10, 1000)
 PAGE = os.sysconf('SC_PAGESIZE')
@@ -255,9 +257,23 @@ class Workload:
                 return p0 + (p1 - p0) * (t - t0) / (t1 - t0)
         raise RuntimeError('no progress around %.1f' % t)
 
+    def last_progress(self):
+        """The CLOCK_MONOTONIC time of the last progress line, or None."""
+        for line in reversed(list(self.lines)):
+            w = line.split()
+            if w[0] == 'progress':
+                return self.base + float(w[1])
+        return None
+
     def rate(self, t0, t1):
-        # Let the next progress line arrive before asking.
-        while time.monotonic() < t1 + 0.7:
+        # Let the first progress line after t1 arrive before asking: on a
+        # busy host, with the guest's clock on the host's TSC, it can come
+        # seconds late.
+        end = max(time.monotonic(), t1) + 10
+        while time.monotonic() < end:
+            last = self.last_progress()
+            if last is not None and last >= t1:
+                break
             time.sleep(0.1)
         return (self.passes_at(t1) - self.passes_at(t0)) / (t1 - t0)
 
@@ -331,9 +347,11 @@ def physical_truth(lines, area, pfns):
     return out
 
 
-def set_flush(on):
+def set_flush(on, wait=False):
     if os.path.exists(FLUSH):
         write(FLUSH, 'Y' if on else 'N')
+    if os.path.exists(FLUSH_WAIT):
+        write(FLUSH_WAIT, 'Y' if wait else 'N')
 
 
 def tracing(on):
@@ -414,7 +432,7 @@ def overhead(args, iface, gib, kinds=None):
     """Windows of a 'hold' workload of gib GiB; returns them as dicts.
 
     kinds are the monitored windows, each between two unmonitored ones:
-    damon (vaddr), damon-noflush, page_idle, paddr or paddr_fault.  By
+    damon (vaddr), damon-wait, damon-noflush, page_idle, paddr or paddr_fault.  By
     default those of the 'ovh' part.
     """
     wl = Workload(os.path.join(args.bin, 'workload'),
@@ -436,6 +454,8 @@ def overhead(args, iface, gib, kinds=None):
         kinds = ['damon']
         if args.kernel == 'ours':
             kinds = ['damon', 'damon-noflush']
+            if os.path.exists(FLUSH_WAIT):
+                kinds.insert(1, 'damon-wait')
             if args.sizes.split(',').index(str(gib)) % 2:
                 kinds.reverse()
             kinds.append('page_idle')
@@ -446,7 +466,7 @@ def overhead(args, iface, gib, kinds=None):
     for kind in plan:
         rec = {'size_gib': gib, 'kind': kind}
         if kind.startswith('damon') or kind.startswith('paddr'):
-            set_flush(kind != 'damon-noflush')
+            set_flush(kind != 'damon-noflush', kind == 'damon-wait')
             if kind.startswith('paddr'):
                 kdamond = iface.start(kind, system_ram())
             else:

@@ -202,16 +202,21 @@ def print_overhead(ovh, data, csv):
           '(kdamond, schedstat ns; or the page_idle scanner: one scan\'s '
           'CPU / 100 ms); slow = workload slowdown, median second, against '
           'the unmonitored windows around')
-    print('%4s  %9s %7s  %9s %7s  %9s %7s  %9s %7s  %8s %8s' %
-          ('GiB', 'ours cpu', 'slow', 'noflush', 'slow', 'mainline',
-           'slow', 'fullscan', 'slow', 'ours/ml', 'full/our'))
+    print('wait = ours waiting for the other CPUs to flush (the flush of '
+          'earlier runs; flush_sampled_tlb_wait=Y)')
+    print('%4s  %9s %7s  %9s %7s  %9s %7s  %9s %7s  %9s %7s  %8s %8s' %
+          ('GiB', 'ours cpu', 'slow', 'wait', 'slow', 'noflush', 'slow',
+           'mainline', 'slow', 'fullscan', 'slow', 'ours/ml', 'full/our'))
     for g in sizes:
         o = ovh.get(('ours', 'damon', g), {})
+        wt = ovh.get(('ours', 'damon-wait', g), {})
         n = ovh.get(('ours', 'damon-noflush', g), {})
         m = ovh.get(('mainline', 'damon', g), {})
         p = ovh.get(('ours', 'page_idle', g), {})
-        print('%4d  %9s %6s%%  %9s %6s%%  %9s %6s%%  %9s %6s%%  %8s %8s' %
-              ((g,) + cpu_slow(o) + cpu_slow(n) + cpu_slow(m) +
+        print('%4d  %9s %6s%%  %9s %6s%%  %9s %6s%%  %9s %6s%%  %9s %6s%%'
+              '  %8s %8s' %
+              ((g,) + cpu_slow(o) + cpu_slow(wt) + cpu_slow(n) +
+               cpu_slow(m) +
                cpu_slow(p, '%.3f') +
                (fmt(ratio(o.get('cpu'), m.get('cpu')), '%.2f'),
                fmt(ratio(p.get('cpu'), o.get('cpu')), '%.0f'))))

@@ -27,6 +27,10 @@
 #   BENCH_FAULT_SIZES  hold sizes in GiB of the paddr_fault part
 #                  (default 1,4)
 #   BENCH_RECLAIM_S  seconds of reclaim per kernel (default 150)
+#   GUEST_HOST_TSC 1 by default here: the guests keep time with the host's
+#                  TSC, so that schedstat and the sampling intervals are
+#                  not rounded to 4 ms jiffies (0 for the jiffies clock
+#                  that make check's guests use)
 #   BENCH_ORDER    forward or reverse (default: one of them at random):
 #                  reverse boots the kernels in the opposite order and runs
 #                  the accuracy scenarios last to first, so that neither
@@ -35,6 +39,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+export GUEST_HOST_TSC=${GUEST_HOST_TSC:-1}
 began=$(date +%s)
 out=$repo/build/bench
 raw=$repo/build/share/bench

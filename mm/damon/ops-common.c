@@ -34,8 +34,11 @@
 #include <linux/mmu_notifier.h>
 #include <linux/moduleparam.h>
 #include <linux/page_idle.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <asm/tlbflush.h>
 
 #include "ops-common.h"
@@ -65,6 +68,94 @@ static unsigned int flush_mm_threshold = 1;
 module_param(flush_mm_threshold, uint, 0644);
 MODULE_PARM_DESC(flush_mm_threshold,
 		 "Flush an address space's whole TLB instead of single pages when more than this many of its sampled pages need a flush in one sampling interval (at most 16; default: 1)");
+
+#ifdef CONFIG_X86
+/*
+ * Waiting for a flush costs the kdamond as long as the slowest CPU running
+ * the address space takes to answer the interrupt, spinning: whole
+ * milliseconds per sampling interval when that CPU is a preempted virtual
+ * CPU of a busy host.  Sampling needs the flush done only before the
+ * sampled pages are checked, a sampling interval later, so by default the
+ * kdamond only asks each CPU that may cache the translations to flush its
+ * TLB, and goes on.  Such a flush is of the whole TLB, and x86's flush
+ * generation is not bumped, so a CPU that left the address space and comes
+ * back later may, with PCIDs, still cache an old translation; waiting
+ * (flush_tlb_mm_range()'s way) covers that case too.
+ */
+static bool flush_sampled_tlb_wait;
+module_param(flush_sampled_tlb_wait, bool, 0644);
+MODULE_PARM_DESC(flush_sampled_tlb_wait,
+		 "Wait until other CPUs have flushed the sampled pages' TLB entries, which flushes only those entries where it can (default: N, ask the CPUs to flush their TLB and go on)");
+
+/* Flush requests sent and not yet done; see damon_tlb_drain(). */
+static atomic_t damon_tlb_requests = ATOMIC_INIT(0);
+
+static void damon_tlb_flush_this_cpu(void *unused)
+{
+	__flush_tlb_all();
+	/* Last: once it is done, nothing of this request touches us. */
+	smp_mb__before_atomic();
+	atomic_dec(&damon_tlb_requests);
+}
+
+static DEFINE_PER_CPU(call_single_data_t, damon_tlb_csd) =
+	CSD_INIT(damon_tlb_flush_this_cpu, NULL);
+
+/* Ask @cpus to flush their TLBs; flush this CPU's at once. */
+static void damon_tlb_flush_cpus_nowait(const struct cpumask *cpus)
+{
+	int cpu, this = get_cpu();
+	call_single_data_t *csd;
+
+	for_each_cpu(cpu, cpus) {
+		if (cpu == this) {
+			/* A lazily kept address space may run here next. */
+			__flush_tlb_all();
+			continue;
+		}
+		atomic_inc(&damon_tlb_requests);
+		/*
+		 * -EBUSY: the CPU has not started the last request yet, so it
+		 * flushes after the bits were cleared anyway.  -ENXIO: offline.
+		 */
+		csd = per_cpu_ptr(&damon_tlb_csd, cpu);
+		if (smp_call_function_single_async(cpu, csd))
+			atomic_dec(&damon_tlb_requests);
+	}
+	put_cpu();
+}
+
+static bool damon_tlb_nowait(void)
+{
+	return !READ_ONCE(flush_sampled_tlb_wait);
+}
+#else
+static bool damon_tlb_nowait(void)
+{
+	return false;
+}
+
+static void damon_tlb_flush_cpus_nowait(const struct cpumask *cpus)
+{
+}
+#endif	/* CONFIG_X86 */
+
+/**
+ * damon_tlb_drain() - Wait until the TLB flushes asked for are done.
+ *
+ * A flush that is not waited for runs, later, code and per-CPU data of this
+ * module on another CPU.  Called when the module goes, after every kdamond
+ * ended, so that none is left behind.
+ */
+void damon_tlb_drain(void)
+{
+#ifdef CONFIG_X86
+	while (atomic_read(&damon_tlb_requests))
+		schedule_timeout_uninterruptible(1);
+	/* The requests run with interrupts off: let them return. */
+	synchronize_rcu();
+#endif
+}
 
 /**
  * damon_get_folio() - Get the user memory folio holding a page frame.
@@ -299,12 +390,16 @@ struct damon_tlb_pending {
  * @nr_mms:	How many entries of @mms are in use.
  * @mms:	The pending flushes, one entry per address space, each holding
  *		a reference (mmgrab()) on its &struct mm_struct.
+ * @nowait:	Whether flushes of @cpus, not waited for, are pending.
+ * @cpus:	The CPUs that may cache a translation queued without waiting.
  *
  * Owned by one kdamond, which is its only user, so it needs no locking.
  */
 struct damon_tlb_batch {
 	unsigned int nr_mms;
 	struct damon_tlb_pending mms[DAMON_TLB_MMS];
+	bool nowait;
+	struct cpumask cpus;
 };
 
 /* Flush one translation of @mm: 1 << @shift bytes at @addr. */
@@ -371,6 +466,11 @@ void damon_tlb_batch_add(struct damon_tlb_batch *batch, struct mm_struct *mm,
 
 	if (!READ_ONCE(flush_sampled_tlb))
 		return;
+	if (batch && damon_tlb_nowait()) {
+		cpumask_or(&batch->cpus, &batch->cpus, mm_cpumask(mm));
+		batch->nowait = true;
+		return;
+	}
 	if (batch) {
 		for (i = 0; i < batch->nr_mms; i++) {
 			if (batch->mms[i].mm == mm) {
@@ -402,10 +502,13 @@ void damon_tlb_batch_add(struct damon_tlb_batch *batch, struct mm_struct *mm,
  * damon_tlb_batch_flush() - Flush the translations queued in a batch.
  * @batch:	The batch, or NULL.
  *
- * An address space with at most flush_mm_threshold queued translations
- * gets one flush per translation, sparing the workload's other TLB entries
- * at the cost of one inter-processor interrupt each where the address
- * space runs on other CPUs; one with more gets a single whole-mm flush.
+ * On x86, unless the flush_sampled_tlb_wait parameter is set, the CPUs
+ * that may cache a queued translation are asked to flush their TLBs, and
+ * nobody waits for them.  Otherwise an address space with at most
+ * flush_mm_threshold queued translations gets one flush per translation,
+ * sparing the workload's other TLB entries at the cost of one
+ * inter-processor interrupt each where the address space runs on other
+ * CPUs; one with more gets a single whole-mm flush.
  * Must not be called in atomic context: it may drop the last reference to
  * an address space.
  */
@@ -418,6 +521,11 @@ void damon_tlb_batch_flush(struct damon_tlb_batch *batch)
 
 	if (!batch)
 		return;
+	if (batch->nowait) {
+		damon_tlb_flush_cpus_nowait(&batch->cpus);
+		cpumask_clear(&batch->cpus);
+		batch->nowait = false;
+	}
 	for (i = 0; i < batch->nr_mms; i++) {
 		struct damon_tlb_pending *p = &batch->mms[i];
 

@@ -270,4 +270,5 @@ int damon_paddr_init(void)
 void damon_paddr_exit(void)
 {
 	damon_unregister_ops(DAMON_OPS_PADDR);
+	damon_tlb_drain();
 }

@@ -606,4 +606,5 @@ void damon_vaddr_exit(void)
 {
 	damon_unregister_ops(DAMON_OPS_FVADDR);
 	damon_unregister_ops(DAMON_OPS_VADDR);
+	damon_tlb_drain();
 }
