@@ -19,25 +19,67 @@
 
 #include "core_internal.h"
 
+/*
+ * Aggregation intervals of about the same access count (&damon_region->age)
+ * after which a uniformly hot or idle region is cut less.
+ */
+#define DAMON_SETTLED_AGE	2
+
+/**
+ * damon_counts_alike() - Whether two access counts may come from one
+ *			  access frequency.
+ * @a:		An access count.
+ * @b:		Another one.
+ * @samples:	The sampling intervals both were counted in.
+ *
+ * Two parts of memory accessed with the same probability p in each
+ * sampling interval get counts that differ by sampling noise alone, with a
+ * standard deviation of sqrt(2 * @samples * p * (1 - p)): about three for
+ * twenty samples and p = 1/2, more than a fixed threshold of a tenth of
+ * the samples.  Neighbours in memory of mixed hot and idle pages (base
+ * pages of a hot set scattered in physical memory) would then stay apart
+ * after every split, and their number would grow each aggregation up to
+ * max_nr_regions without telling more about the memory.  Counts within
+ * twice that deviation of each other, p estimated from both, are alike.
+ * A count of 0 is never: no sample at all found an access there.
+ *
+ * Return: whether @a and @b are both non-zero and within twice the noise.
+ */
+bool damon_counts_alike(unsigned int a, unsigned int b, unsigned long samples)
+{
+	u64 sum = (u64)a + b, diff = abs_diff(a, b);
+
+	if (!a || !b || sum >= 2 * (u64)samples)
+		return false;
+	/* diff^2 <= 4 * 2 * samples * p * (1 - p), p = sum / (2 * samples) */
+	return diff * diff <= mul_u64_u64_div_u64(2 * sum,
+						  2 * (u64)samples - sum,
+						  samples);
+}
+
 /**
  * damon_merge_regions_of() - Merge similar neighbouring regions of a target.
  * @t:		The target.
  * @thres:	Largest difference of &damon_region->nr_accesses to merge.
  * @sz_limit:	Largest size a merged region may have.
+ * @samples:	Sampling intervals the counts were made in, to merge counts
+ *		alike (damon_counts_alike()) whatever @thres, or 0 not to.
  *
  * Walks the regions in address order, merging each into the region before
- * it when the two touch, their access counts differ by at most @thres, and
- * the result is at most @sz_limit bytes.  A merged region is compared with
- * its next neighbour using its merged count.
+ * it when the two touch, their access counts differ by at most @thres or
+ * are alike, and the result is at most @sz_limit bytes.  A merged region
+ * is compared with its next neighbour using its merged count.
  */
 void damon_merge_regions_of(struct damon_target *t, unsigned int thres,
-			    unsigned long sz_limit)
+			    unsigned long sz_limit, unsigned long samples)
 {
 	struct damon_region *r, *next, *prev = NULL;
 
 	damon_for_each_region_safe(r, next, t) {
 		if (prev && prev->ar.end == r->ar.start &&
-		    abs_diff(prev->nr_accesses, r->nr_accesses) <= thres &&
+		    (abs_diff(prev->nr_accesses, r->nr_accesses) <= thres ||
+		     damon_counts_alike(prev->nr_accesses, r->nr_accesses,
+					samples)) &&
 		    r->ar.end - prev->ar.start <= sz_limit) {
 			damon_merge_two_regions(t, prev, r);
 			continue;
@@ -142,14 +184,17 @@ unsigned int damon_merge_threshold(struct damon_ctx *ctx)
  * @ctx:	The context.
  * @thres:	See damon_merge_regions_of().
  * @sz_limit:	See damon_merge_regions_of().
+ *
+ * Counts alike for @ctx's samples per aggregation merge too.
  */
 void damon_merge_regions(struct damon_ctx *ctx, unsigned int thres,
 			 unsigned long sz_limit)
 {
+	unsigned long samples = damon_aggr_samples(&ctx->attrs);
 	struct damon_target *t;
 
 	damon_for_each_target(t, ctx)
-		damon_merge_regions_of(t, thres, sz_limit);
+		damon_merge_regions_of(t, thres, sz_limit, samples);
 }
 
 /*
@@ -231,6 +276,22 @@ static bool damon_has_hot_window(struct damon_region *r)
 		r->hit_addr < r->ar.end;
 }
 
+/*
+ * Whether the accesses seen in @r, a mostly idle region, look spread over
+ * it rather than packed in one part: it saw about as many of them in the
+ * aggregation interval before (&damon_region->age is not 0), and that was
+ * not none.  A region that keeps its density after a window was cut out
+ * around an access, or after random cuts, holds hot pages scattered among
+ * idle ones (base pages of a hot set in physical memory, say): cutting
+ * windows would then only peel single pages off it, one aggregation after
+ * another, up to max_nr_regions, without showing more of the hot set.
+ * Random cuts still refine it.  Ages are updated before this is asked.
+ */
+static bool damon_hits_spread(struct damon_region *r)
+{
+	return r->age && r->last_nr_accesses;
+}
+
 /**
  * damon_mark_hot_windows() - Size the likely hot part of mostly idle
  *			      regions in which an access was seen.
@@ -260,13 +321,39 @@ void damon_mark_hot_windows(struct damon_ctx *ctx)
 			r->hit_units = 0;
 			if (!r->nr_accesses || r->nr_accesses > samples / 2 ||
 			    r->hit_addr < r->ar.start ||
-			    r->hit_addr >= r->ar.end)
+			    r->hit_addr >= r->ar.end ||
+			    damon_hits_spread(r))
 				continue;
 			units = mul_u64_u64_div_u64(units, r->nr_accesses,
 						    samples);
 			r->hit_units = clamp(units, 1UL, (unsigned long)UINT_MAX);
 		}
 	}
+}
+
+/*
+ * How many pieces to cut @r into, where a region that could change would
+ * get @nr_pieces.  A region whose access count has stayed about the same
+ * for DAMON_SETTLED_AGE aggregation intervals, and was found accessed in
+ * every sample of the last one, is uniformly hot: cutting it would only
+ * give pieces that merge back, so it is left whole.  One found idle as
+ * long gets two pieces at most: that still moves its sampling address
+ * over it twice as fast, and a hot part appearing in it is cut out
+ * around the access that shows it (damon_mark_hot_windows()), but a
+ * third piece would mostly merge back, while costing a sample every
+ * sampling interval like any region.
+ */
+static unsigned long damon_nr_pieces_of(struct damon_region *r,
+					unsigned long nr_pieces,
+					unsigned long samples)
+{
+	if (r->age < DAMON_SETTLED_AGE)
+		return nr_pieces;
+	if (r->last_nr_accesses >= samples)
+		return 1;
+	if (!r->last_nr_accesses)
+		return min(nr_pieces, 2UL);
+	return nr_pieces;
 }
 
 /**
@@ -280,7 +367,9 @@ void damon_mark_hot_windows(struct damon_ctx *ctx)
  * as many pieces as needed to reach min_nr_regions.  Cuts stop before the
  * context would exceed max_nr_regions, and regions smaller than two
  * DAMON_MIN_REGION are never cut.  A region holding a likely hot window
- * (damon_mark_hot_windows()) is cut around it instead of at random.
+ * (damon_mark_hot_windows()) is cut around it instead of at random; while
+ * the context has at least min_nr_regions, one that has long been
+ * uniformly hot or idle is cut less (damon_nr_pieces_of()).
  * Forgets the accessed addresses and windows in the end.
  */
 void damon_split_regions(struct damon_ctx *ctx)
@@ -288,9 +377,11 @@ void damon_split_regions(struct damon_ctx *ctx)
 	unsigned long nr = damon_ctx_nr_regions(ctx);
 	unsigned long max_nr = ctx->attrs.max_nr_regions;
 	unsigned long min_nr = min(ctx->attrs.min_nr_regions, max_nr);
+	unsigned long samples = damon_aggr_samples(&ctx->attrs);
 	unsigned long nr_pieces, budget;
 	struct damon_region *r, *next;
 	struct damon_target *t;
+	bool settle = nr >= min_nr;
 
 	if (!nr || nr >= max_nr)
 		goto forget;
@@ -312,14 +403,17 @@ void damon_split_regions(struct damon_ctx *ctx)
 
 	damon_for_each_target(t, ctx) {
 		damon_for_each_region_safe(r, next, t) {
-			unsigned long i;
+			unsigned long i, pieces = nr_pieces;
 
+			if (settle)
+				pieces = damon_nr_pieces_of(r, nr_pieces,
+							    samples);
 			if (damon_has_hot_window(r)) {
 				budget -= damon_split_around_hit(t, r, budget);
 			} else {
-				for (i = 1; i < nr_pieces && budget; i++) {
+				for (i = 1; i < pieces && budget; i++) {
 					r = damon_split_randomly(t, r,
-								 nr_pieces - i);
+								 pieces - i);
 					if (!r)
 						break;
 					budget--;

@@ -141,7 +141,7 @@ static void damon_test_merge_threshold(struct kunit *test)
 	struct damon_region *r;
 
 	/* Differences of exactly the threshold merge; one more does not. */
-	damon_merge_regions_of(t, 2, ULONG_MAX);
+	damon_merge_regions_of(t, 2, ULONG_MAX, 0);
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 3U);
 	r = damon_test_region(test, t, 0);
 	KUNIT_EXPECT_EQ(test, r->ar.end, 2 * MR);
@@ -152,9 +152,9 @@ static void damon_test_merge_threshold(struct kunit *test)
 	r = damon_test_region(test, t, 2);
 	KUNIT_EXPECT_EQ(test, r->nr_accesses, 9U);
 
-	damon_merge_regions_of(t, 0, ULONG_MAX);
+	damon_merge_regions_of(t, 0, ULONG_MAX, 0);
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 3U);
-	damon_merge_regions_of(t, UINT_MAX, ULONG_MAX);
+	damon_merge_regions_of(t, UINT_MAX, ULONG_MAX, 0);
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 1U);
 	KUNIT_EXPECT_EQ(test, damon_first_region(t)->ar.end, 5 * MR);
 }
@@ -166,24 +166,24 @@ static void damon_test_merge_size_limit(struct kunit *test)
 	struct damon_target *t = damon_test_counts(test, ctx, zeros, 4);
 	struct damon_region *r;
 
-	damon_merge_regions_of(t, 0, 2 * MR - 1);
+	damon_merge_regions_of(t, 0, 2 * MR - 1, 0);
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 4U);
 
 	/* A merged region of exactly the limit is allowed. */
-	damon_merge_regions_of(t, 0, 2 * MR);
+	damon_merge_regions_of(t, 0, 2 * MR, 0);
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 2U);
 	KUNIT_EXPECT_EQ(test, damon_first_region(t)->ar.end, 2 * MR);
 
-	damon_merge_regions_of(t, 0, 3 * MR);
+	damon_merge_regions_of(t, 0, 3 * MR, 0);
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 2U);
-	damon_merge_regions_of(t, 0, 4 * MR);
+	damon_merge_regions_of(t, 0, 4 * MR, 0);
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 1U);
 
 	/* Regions that do not touch are never merged. */
 	r = damon_new_region(5 * MR, 6 * MR);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	damon_add_region(r, t);
-	damon_merge_regions_of(t, UINT_MAX, ULONG_MAX);
+	damon_merge_regions_of(t, UINT_MAX, ULONG_MAX, 0);
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 2U);
 
 	/* The limit of a context: its size over min_nr_regions. */
@@ -228,6 +228,45 @@ static void damon_test_aging(struct kunit *test)
 	ctx->attrs.sample_interval = 1;
 	ctx->attrs.aggr_interval = ULONG_MAX;
 	KUNIT_EXPECT_EQ(test, damon_merge_threshold(ctx), INT_MAX / 10U);
+}
+
+/* Counts within twice their sampling noise of each other are alike. */
+static void damon_test_counts_alike(struct kunit *test)
+{
+	static const unsigned int counts[] = { 13, 17, 0, 3 };
+	struct damon_ctx *ctx = damon_test_new_ctx(test);
+	struct damon_target *t = damon_test_new_target(test, ctx);
+	struct damon_region *r;
+	unsigned int i;
+
+	/* 20 samples: diff^2 <= 2 * (a + b) * (40 - a - b) / 20. */
+	KUNIT_EXPECT_TRUE(test, damon_counts_alike(13, 17, 20));
+	KUNIT_EXPECT_TRUE(test, damon_counts_alike(10, 16, 20));
+	KUNIT_EXPECT_FALSE(test, damon_counts_alike(10, 17, 20));
+	KUNIT_EXPECT_TRUE(test, damon_counts_alike(17, 20, 20));
+	KUNIT_EXPECT_FALSE(test, damon_counts_alike(16, 20, 20));
+	KUNIT_EXPECT_TRUE(test, damon_counts_alike(5, 1, 20));
+	KUNIT_EXPECT_FALSE(test, damon_counts_alike(6, 1, 20));
+	/* Not a single access is never noise; neither are impossible counts. */
+	KUNIT_EXPECT_FALSE(test, damon_counts_alike(0, 1, 20));
+	KUNIT_EXPECT_FALSE(test, damon_counts_alike(1, 0, 20));
+	KUNIT_EXPECT_FALSE(test, damon_counts_alike(20, 20, 20));
+	KUNIT_EXPECT_FALSE(test, damon_counts_alike(1, 1, 0));
+	/* Large counts do not overflow. */
+	KUNIT_EXPECT_TRUE(test, damon_counts_alike(INT_MAX / 2, INT_MAX / 2,
+						   INT_MAX));
+	KUNIT_EXPECT_FALSE(test, damon_counts_alike(1, INT_MAX - 1, INT_MAX));
+
+	/* Merging: 13 and 17 merge for 20 samples, not with threshold 2. */
+	damon_test_add_regions(test, t, 0, 4 * MR, 4);
+	i = 0;
+	damon_for_each_region(r, t)
+		r->nr_accesses = counts[i++];
+	damon_merge_regions_of(t, 2, ULONG_MAX, 0);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 4U);
+	damon_merge_regions_of(t, 2, ULONG_MAX, 20);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 3U);
+	KUNIT_EXPECT_EQ(test, damon_first_region(t)->nr_accesses, 15U);
 }
 
 /* Make @t hold @nr regions of @sz bytes from address 0, and nothing else. */
@@ -406,6 +445,105 @@ static void damon_test_split_around_hit(struct kunit *test)
 	damon_test_reset(test, t, 2 * MR, 1);
 	damon_test_hit_split(ctx, damon_first_region(t), 1, MR);
 	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 2U);
+	KUNIT_EXPECT_TRUE(test, damon_test_regions_sane(t, MR));
+}
+
+/*
+ * A mostly idle region that saw about as many accesses in the interval
+ * before gets no window: its accesses are spread over it.
+ */
+static void damon_test_hits_spread(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test);
+	struct damon_target *t = damon_test_new_target(test, ctx);
+	unsigned int thres = damon_merge_threshold(ctx);
+	struct damon_region *r;
+
+	damon_test_add_regions(test, t, 0, 1600 * MR, 1);
+	r = damon_first_region(t);
+
+	/* Accessed as often as before: spread, no window. */
+	r->last_nr_accesses = 3;
+	r->nr_accesses = 3 + thres;
+	r->hit_addr = 1000 * MR;
+	damon_update_age(r, thres);
+	KUNIT_EXPECT_EQ(test, r->age, 1U);
+	damon_mark_hot_windows(ctx);
+	KUNIT_EXPECT_EQ(test, r->hit_units, 0U);
+
+	/* One more access than that: a change, so a window. */
+	r->age = 0;
+	r->last_nr_accesses = 3;
+	r->nr_accesses = 4 + thres;
+	damon_update_age(r, thres);
+	KUNIT_EXPECT_EQ(test, r->age, 0U);
+	damon_mark_hot_windows(ctx);
+	KUNIT_EXPECT_NE(test, r->hit_units, 0U);
+
+	/* Idle before: the accesses are new, so a window, whatever the age. */
+	r->age = 5;
+	r->last_nr_accesses = 0;
+	r->nr_accesses = 1;
+	damon_update_age(r, thres);
+	KUNIT_EXPECT_EQ(test, r->age, 6U);
+	damon_mark_hot_windows(ctx);
+	KUNIT_EXPECT_NE(test, r->hit_units, 0U);
+}
+
+/* Give each region of @t the access history of a settled one. */
+static void damon_test_settle(struct damon_target *t, unsigned int age,
+			      unsigned int last)
+{
+	struct damon_region *r;
+
+	damon_for_each_region(r, t) {
+		r->age = age;
+		r->last_nr_accesses = last;
+	}
+}
+
+/*
+ * Regions long uniformly hot are not cut, regions long idle are cut in
+ * two at most, while the context has at least min_nr_regions.
+ */
+static void damon_test_split_settled(struct kunit *test)
+{
+	struct damon_ctx *ctx = damon_test_new_ctx(test);
+	struct damon_target *t = damon_test_new_target(test, ctx);
+	unsigned int samples = damon_aggr_samples(&ctx->attrs);
+
+	damon_test_limits(ctx, 2, 100);
+
+	/* Idle: two pieces from the settled age on, three before. */
+	damon_test_reset(test, t, 100 * MR, 2);
+	damon_test_settle(t, 2, 0);
+	damon_split_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 4U);
+	damon_test_reset(test, t, 100 * MR, 2);
+	damon_test_settle(t, 1, 0);
+	damon_split_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 6U);
+
+	/* Hot in every sample: left whole; one sample fewer: three pieces. */
+	damon_test_reset(test, t, 100 * MR, 2);
+	damon_test_settle(t, 2, samples);
+	damon_split_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 2U);
+	damon_test_reset(test, t, 100 * MR, 2);
+	damon_test_settle(t, 2, samples - 1);
+	damon_split_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 6U);
+	damon_test_reset(test, t, 100 * MR, 2);
+	damon_test_settle(t, 1, samples);
+	damon_split_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 6U);
+
+	/* Below min_nr_regions, settled regions are cut as any other. */
+	damon_test_limits(ctx, 3, 100);
+	damon_test_reset(test, t, 100 * MR, 2);
+	damon_test_settle(t, 2, samples);
+	damon_split_regions(ctx);
+	KUNIT_EXPECT_EQ(test, damon_nr_regions(t), 6U);
 	KUNIT_EXPECT_TRUE(test, damon_test_regions_sane(t, MR));
 }
 
@@ -729,11 +867,14 @@ static struct kunit_case damon_regions_cases[] = {
 	KUNIT_CASE(damon_test_merge_two),
 	KUNIT_CASE(damon_test_merge_threshold),
 	KUNIT_CASE(damon_test_merge_size_limit),
+	KUNIT_CASE(damon_test_counts_alike),
 	KUNIT_CASE(damon_test_aging),
 	KUNIT_CASE(damon_test_split_bounds),
 	KUNIT_CASE(damon_test_split_small),
 	KUNIT_CASE(damon_test_split_around_hit),
 	KUNIT_CASE(damon_test_hit_kept),
+	KUNIT_CASE(damon_test_hits_spread),
+	KUNIT_CASE(damon_test_split_settled),
 	KUNIT_CASE(damon_test_initial_split),
 	KUNIT_CASE(damon_test_adapt_bounds),
 	KUNIT_CASE(damon_test_adapt_too_many),
