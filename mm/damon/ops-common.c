@@ -98,8 +98,8 @@ static void damon_tlb_flush_this_cpu(void *unused)
 	atomic_dec(&damon_tlb_requests);
 }
 
-static DEFINE_PER_CPU(call_single_data_t, damon_tlb_csd) =
-	CSD_INIT(damon_tlb_flush_this_cpu, NULL);
+/* Set up by damon_tlb_init(). */
+static DEFINE_PER_CPU(call_single_data_t, damon_tlb_csd);
 
 /* Ask @cpus to flush their TLBs; flush this CPU's at once. */
 static void damon_tlb_flush_cpus_nowait(const struct cpumask *cpus)
@@ -139,6 +139,24 @@ static void damon_tlb_flush_cpus_nowait(const struct cpumask *cpus)
 {
 }
 #endif	/* CONFIG_X86 */
+
+/**
+ * damon_tlb_init() - Prepare the TLB flush requests.
+ *
+ * Called when the module comes up, before any kdamond runs.  A static
+ * initialiser cannot do it: the loader does not relocate a module's
+ * per-CPU data, so the function pointer in it would stay NULL.
+ */
+void damon_tlb_init(void)
+{
+#ifdef CONFIG_X86
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		INIT_CSD(per_cpu_ptr(&damon_tlb_csd, cpu),
+			 damon_tlb_flush_this_cpu, NULL);
+#endif
+}
 
 /**
  * damon_tlb_drain() - Wait until the TLB flushes asked for are done.

@@ -59,6 +59,7 @@ void damon_tlb_batch_free(struct damon_tlb_batch *batch);
 void damon_tlb_batch_add(struct damon_tlb_batch *batch, struct mm_struct *mm,
 			 unsigned long addr, unsigned int shift);
 void damon_tlb_batch_flush(struct damon_tlb_batch *batch);
+void damon_tlb_init(void);
 void damon_tlb_drain(void);
 
 bool damon_pa_eligible_report(const struct damon_access_report *report,

@@ -259,6 +259,7 @@ static const struct damon_operations damon_pa_ops = {
  */
 int damon_paddr_init(void)
 {
+	damon_tlb_init();
 	return damon_register_ops(&damon_pa_ops);
 }
 

@@ -587,7 +587,10 @@ static const struct damon_operations damon_fva_ops = {
  */
 int damon_vaddr_init(void)
 {
-	int err = damon_register_ops(&damon_va_ops);
+	int err;
+
+	damon_tlb_init();
+	err = damon_register_ops(&damon_va_ops);
 
 	if (err)
 		return err;
