@@ -9,8 +9,10 @@ them, so before DAMON_LRU_SORT runs most of the hot pages are inactive.
 With watermarks that keep it working and a cold_min_age of 2 s, within
 30 s at least 90 % of the hot pages must be on an active list and at least
 90 % of the cold 80 MiB on an inactive one (/proc/kpageflags), and
-/proc/vmstat must count at least as many activations as there are hot
-pages (when the kernel counts them).
+/proc/vmstat must count at least as many activations as hot pages became
+active (when the kernel counts them).  Not all of them need be active at
+that point: a 2 MiB block of the hot set alone among idle pages may be
+found later (lib_modules.HOT_LOOK_MIN).
 
 Environment: DAMON_TEST_SECONDS, how long to wait (default 30).
 """
@@ -90,10 +92,11 @@ def run(m, w):
         print('# no pgactivate in /proc/vmstat (CONFIG_VM_EVENT_COUNTERS)')
     else:
         activated = vmstat('pgactivate') - activated0
+        moved = int((hot - hot0) * hot_pages)
         print('# pgactivate +%d' % activated)
-        if activated < hot_pages:
-            fail('pgactivate rose by %d only, for %d hot pages'
-                 % (activated, hot_pages))
+        if activated < moved:
+            fail('pgactivate rose by %d only, for %d hot pages made active'
+                 % (activated, moved))
     print('ok: hot set active (%.1f%% -> %.1f%%), cold set inactive in %.1f s'
           % (100 * hot0, 100 * hot, now))
 

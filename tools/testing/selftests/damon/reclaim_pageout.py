@@ -8,11 +8,13 @@ hot_set_workload keeps touching 20 MiB of a 220 MiB buffer; the other
 keep it working and a min_age of 3 s, must page out at least 90 % of the
 cold 200 MiB (the process's RSS falls by 180 MiB or more, and as much swap
 gets used) within two minutes, while the hot 20 MiB stays resident: at every
-look at least 99 % of its pages are present, and the workload faults less
-than a tenth of it back in (what reclaim wrongly took and it touched again:
-its major faults; swap-ins of the whole system count other processes' cold
-memory too, which reclaim rightly takes).  Swap space is the guest's, or a
-zram device set up here.
+look at least 80 % of its pages are present, at least 99 % once the cold
+memory is gone, and the workload faults less than a fifth of it back in
+(what reclaim wrongly took and it touched again: its major faults; swap-ins
+of the whole system count other processes' cold memory too, which reclaim
+rightly takes).  lib_modules.HOT_LOOK_MIN says why a block of the hot set
+may be taken by mistake now and then.  Swap space is the guest's, or a zram
+device set up here.
 
 bytes_reclaimed_regions counts the pages a pass of the scheme freed.  On a
 swap device that writes asynchronously (a disk, unlike zram), a page is
@@ -31,9 +33,9 @@ import time
 
 from lib_dbgfs import KSFT_PASS, fail, skip
 from lib_damon_access import Workload, workload_path
-from lib_modules import (MIB, PAGE, Module, ensure_swap, kdamonds,
-                         major_faults, pagemap, present, rss, swap_total,
-                         vmstat)
+from lib_modules import (HOT_LOOK_MIN, MIB, PAGE, Module, check_hot_look,
+                         ensure_swap, kdamonds, major_faults, pagemap,
+                         present, rss, swap_total, vmstat, wait_hot_back)
 
 COLD_MIB, HOT_MIB = 200, 20
 DEADLINE = float(os.environ.get('DAMON_TEST_SECONDS', '120'))
@@ -85,9 +87,7 @@ def run(m, w):
               '%6.1f MiB, hot present %5.1f%%'
               % (now, cur / MIB, (swap_total()[1] - swap0) / MIB,
                  reclaimed / MIB, 100 * hot_present / hot_pages))
-        if hot_present < 0.99 * hot_pages:
-            fail('%d of the %d hot pages not present after %.1f s'
-                 % (hot_pages - hot_present, hot_pages, now))
+        check_hot_look(hot_present, hot_pages, now)
         if gone_at is None and rss0 - cur >= 0.9 * COLD_MIB * MIB:
             gone_at = now
         if counted_at is None and reclaimed >= 0.9 * COLD_MIB * MIB:
@@ -98,6 +98,7 @@ def run(m, w):
     if gone_at is None:
         fail('rss fell by %.1f MiB only in %d s, expected %.1f'
              % ((rss0 - rss(w.pid)) / MIB, DEADLINE, 0.9 * COLD_MIB))
+    hot_back = wait_hot_back(w.pid, w.hot)
     swapped = swap_total()[1] - swap0
     faulted_in = (major_faults(w.pid) - majflt0) * PAGE
     if swpin0 is not None:
@@ -109,15 +110,15 @@ def run(m, w):
              int(m.read('nr_reclaimed_regions'))))
     if swapped < 0.9 * COLD_MIB * MIB:
         fail('only %.1f MiB of swap used' % (swapped / MIB))
-    if faulted_in > HOT_MIB * MIB / 10:
+    if faulted_in > (1 - HOT_LOOK_MIN) * HOT_MIB * MIB:
         fail('the workload faulted %.1f MiB back in: hot memory was '
              'reclaimed' % (faulted_in / MIB))
     if counted_at is None:
         fail('bytes_reclaimed_regions is %s after %d s' %
              (m.read('bytes_reclaimed_regions'), DEADLINE))
     print('ok: %.1f MiB of cold memory paged out in %.1f s, the hot %d MiB '
-          'kept (the workload faulted %.1f MiB back in)'
-          % ((rss0 - rss(w.pid)) / MIB, gone_at, HOT_MIB,
+          'kept (%.1f %% present; the workload faulted %.1f MiB back in)'
+          % ((rss0 - rss(w.pid)) / MIB, gone_at, HOT_MIB, 100 * hot_back,
              faulted_in / MIB))
 
 
