@@ -93,7 +93,8 @@ void damon_merge_two_regions(struct damon_target *t, struct damon_region *l,
 bool damon_counts_alike(unsigned int a, unsigned int b, unsigned long samples);
 void damon_merge_regions_of(struct damon_target *t, unsigned int thres,
 			    unsigned long sz_limit, unsigned long samples);
-void damon_update_age(struct damon_region *r, unsigned int thres);
+void damon_update_age(struct damon_region *r, unsigned int thres,
+		      unsigned long samples);
 unsigned long damon_ctx_nr_regions(struct damon_ctx *ctx);
 unsigned long damon_ctx_sz_monitored(struct damon_ctx *ctx);
 unsigned long damon_merge_sz_limit(struct damon_ctx *ctx);

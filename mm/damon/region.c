@@ -149,12 +149,26 @@ int damon_split_region_evenly(struct damon_target *t, struct damon_region *r,
 }
 
 /*
- * The mean of @a and @b weighted by @wa and @wb, rounded down.  Computed as
- * the smaller value plus a fraction of the difference so that neither the
- * weights nor the products can overflow.
+ * The fraction @w / @total of @d, rounded down, or to the nearest with
+ * @nearest (half up).  2 * @d fits: @d is an unsigned int.
+ */
+static unsigned int damon_part_of(unsigned int d, unsigned long w,
+				  unsigned long total, bool nearest)
+{
+	if (!nearest)
+		return mul_u64_u64_div_u64(d, w, total);
+	return (mul_u64_u64_div_u64(2 * (u64)d, w, total) + 1) / 2;
+}
+
+/*
+ * The mean of @a and @b weighted by @wa and @wb, rounded down, or to the
+ * nearest with @nearest.  Computed as the smaller value plus a fraction of
+ * the difference so that neither the weights nor the products can
+ * overflow.
  */
 static unsigned int damon_weighted_mean(unsigned int a, unsigned long wa,
-					unsigned int b, unsigned long wb)
+					unsigned int b, unsigned long wb,
+					bool nearest)
 {
 	unsigned long total;
 
@@ -166,8 +180,8 @@ static unsigned int damon_weighted_mean(unsigned int a, unsigned long wa,
 	if (!total)
 		return a / 2 + b / 2 + (a & b & 1);
 	if (a >= b)
-		return b + (unsigned int)mul_u64_u64_div_u64(a - b, wa, total);
-	return a + (unsigned int)mul_u64_u64_div_u64(b - a, wb, total);
+		return b + damon_part_of(a - b, wa, total, nearest);
+	return a + damon_part_of(b - a, wb, total, nearest);
 }
 
 /**
@@ -177,7 +191,13 @@ static unsigned int damon_weighted_mean(unsigned int a, unsigned long wa,
  * @r:	The region right after @l, which is freed.
  *
  * The access counts and the age of the result are the means of both
- * regions' values weighted by their sizes.  The result keeps the likely
+ * regions' values weighted by their sizes: the counts rounded down, the
+ * age to the nearest.  Counts are measured anew every aggregation
+ * interval, but an age lives on through the merges of many; rounded down
+ * at each, a region's age would wear away whenever pieces of slightly
+ * different ages join (1 and 0 make 0), and a hot region that keeps its
+ * frequency would rarely look older than an interval or two.  The result
+ * keeps the likely
  * hot window (&damon_region->hit_units) of either region.
  */
 void damon_merge_two_regions(struct damon_target *t, struct damon_region *l,
@@ -186,10 +206,11 @@ void damon_merge_two_regions(struct damon_target *t, struct damon_region *l,
 	unsigned long sz_l = damon_sz_region(l), sz_r = damon_sz_region(r);
 
 	l->nr_accesses = damon_weighted_mean(l->nr_accesses, sz_l,
-					     r->nr_accesses, sz_r);
+					     r->nr_accesses, sz_r, false);
 	l->last_nr_accesses = damon_weighted_mean(l->last_nr_accesses, sz_l,
-						  r->last_nr_accesses, sz_r);
-	l->age = damon_weighted_mean(l->age, sz_l, r->age, sz_r);
+						  r->last_nr_accesses, sz_r,
+						  false);
+	l->age = damon_weighted_mean(l->age, sz_l, r->age, sz_r, true);
 	if (!l->hit_units) {
 		l->hit_addr = r->hit_addr;
 		l->hit_units = r->hit_units;

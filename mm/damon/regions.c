@@ -93,14 +93,22 @@ void damon_merge_regions_of(struct damon_target *t, unsigned int thres,
  * @r:		The region.
  * @thres:	Largest change of the access count that still counts as
  *		"about the same".
+ * @samples:	Sampling intervals per aggregation interval, or 0.
  *
  * The age grows by one when &damon_region->nr_accesses differs from
- * &damon_region->last_nr_accesses by at most @thres, and drops to 0 when the
- * access frequency changed more than that.
+ * &damon_region->last_nr_accesses by at most @thres, or the two counts are
+ * alike for @samples (damon_counts_alike(), as merging asks), and drops
+ * to 0 when the access frequency changed more than that.  A region that
+ * keeps its frequency but is not accessed in every sample (memory swept
+ * a little slower than the sampling interval, say) sees its count swing
+ * by a few from one interval to the next; if that reset its age, it would
+ * never look as old as it is to a scheme that wants it hot for a while.
  */
-void damon_update_age(struct damon_region *r, unsigned int thres)
+void damon_update_age(struct damon_region *r, unsigned int thres,
+		      unsigned long samples)
 {
-	if (abs_diff(r->nr_accesses, r->last_nr_accesses) > thres)
+	if (abs_diff(r->nr_accesses, r->last_nr_accesses) > thres &&
+	    !damon_counts_alike(r->nr_accesses, r->last_nr_accesses, samples))
 		r->age = 0;
 	else if (r->age < UINT_MAX)
 		r->age++;
@@ -508,13 +516,14 @@ void damon_fit_nr_regions(struct damon_ctx *ctx)
  */
 void damon_adapt_regions(struct damon_ctx *ctx)
 {
+	unsigned long samples = damon_aggr_samples(&ctx->attrs);
 	unsigned int thres = damon_merge_threshold(ctx);
 	struct damon_target *t;
 	struct damon_region *r;
 
 	damon_for_each_target(t, ctx)
 		damon_for_each_region(r, t)
-			damon_update_age(r, thres);
+			damon_update_age(r, thres, samples);
 	damon_mark_hot_windows(ctx);
 	damon_merge_to_fit(ctx, thres);
 	damon_for_each_target(t, ctx) {

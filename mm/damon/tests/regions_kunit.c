@@ -102,6 +102,24 @@ static void damon_test_merge_two(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, l->last_nr_accesses, 20U);
 	KUNIT_EXPECT_EQ(test, l->age, 2U);
 
+	/*
+	 * Ages round to the nearest, counts down: 1 MR of age 1 and count 1
+	 * with 1 MR of age 0 and count 0 make age 1 (0.5 up), count 0; 2 MR
+	 * of age 0 with 1 MR of age 1 make age 0 (1/3).
+	 */
+	damon_destroy_region(l, t);
+	damon_test_add_regions(test, t, 0, MR, 3);
+	l = damon_first_region(t);
+	l->age = 1;
+	l->nr_accesses = 1;
+	damon_merge_two_regions(t, l, damon_test_region(test, t, 1));
+	KUNIT_EXPECT_EQ(test, l->age, 1U);
+	KUNIT_EXPECT_EQ(test, l->nr_accesses, 0U);
+	l->age = 0;
+	damon_last_region(t)->age = 1;
+	damon_merge_two_regions(t, l, damon_last_region(t));
+	KUNIT_EXPECT_EQ(test, l->age, 0U);
+
 	/* Products of huge sizes and counts do not overflow. */
 	damon_destroy_region(l, t);
 	damon_test_add_regions(test, t, 0, half, 2);
@@ -202,24 +220,44 @@ static void damon_test_aging(struct kunit *test)
 				  .age = 3 };
 	struct damon_ctx *ctx = damon_test_new_ctx(test);
 
-	damon_update_age(&r, 1);
+	damon_update_age(&r, 1, 0);
 	KUNIT_EXPECT_EQ(test, r.age, 4U);
 	r.last_nr_accesses = 6;
-	damon_update_age(&r, 1);
+	damon_update_age(&r, 1, 0);
 	KUNIT_EXPECT_EQ(test, r.age, 5U);
 	r.last_nr_accesses = 3;
-	damon_update_age(&r, 1);
+	damon_update_age(&r, 1, 0);
 	KUNIT_EXPECT_EQ(test, r.age, 0U);
 	r.last_nr_accesses = 8;
 	r.age = 7;
-	damon_update_age(&r, 3);
+	damon_update_age(&r, 3, 0);
 	KUNIT_EXPECT_EQ(test, r.age, 8U);
-	damon_update_age(&r, 2);
+	damon_update_age(&r, 2, 0);
 	KUNIT_EXPECT_EQ(test, r.age, 0U);
 	r.age = UINT_MAX;
 	r.last_nr_accesses = r.nr_accesses;
-	damon_update_age(&r, 0);
+	damon_update_age(&r, 0, 0);
 	KUNIT_EXPECT_EQ(test, r.age, UINT_MAX);
+
+	/*
+	 * Over 20 samples, counts within twice the sampling noise are the
+	 * same frequency, though further apart than the threshold: 20 and
+	 * 17 ((20 - 17)^2 = 9 <= 2 * 37 * 3 / 20), but not 20 and 14
+	 * (36 > 2 * 34 * 6 / 20), nor 0 and 3.
+	 */
+	r.age = 4;
+	r.last_nr_accesses = 20;
+	r.nr_accesses = 17;
+	damon_update_age(&r, 2, 20);
+	KUNIT_EXPECT_EQ(test, r.age, 5U);
+	r.nr_accesses = 14;
+	damon_update_age(&r, 2, 20);
+	KUNIT_EXPECT_EQ(test, r.age, 0U);
+	r.age = 4;
+	r.last_nr_accesses = 0;
+	r.nr_accesses = 3;
+	damon_update_age(&r, 2, 20);
+	KUNIT_EXPECT_EQ(test, r.age, 0U);
 
 	/* The threshold: a tenth of the samples per aggregation, at least 1. */
 	KUNIT_EXPECT_EQ(test, damon_merge_threshold(ctx), 2U);
@@ -466,7 +504,7 @@ static void damon_test_hits_spread(struct kunit *test)
 	r->last_nr_accesses = 3;
 	r->nr_accesses = 3 + thres;
 	r->hit_addr = 1000 * MR;
-	damon_update_age(r, thres);
+	damon_update_age(r, thres, 0);
 	KUNIT_EXPECT_EQ(test, r->age, 1U);
 	damon_mark_hot_windows(ctx);
 	KUNIT_EXPECT_EQ(test, r->hit_units, 0U);
@@ -475,7 +513,7 @@ static void damon_test_hits_spread(struct kunit *test)
 	r->age = 0;
 	r->last_nr_accesses = 3;
 	r->nr_accesses = 4 + thres;
-	damon_update_age(r, thres);
+	damon_update_age(r, thres, 0);
 	KUNIT_EXPECT_EQ(test, r->age, 0U);
 	damon_mark_hot_windows(ctx);
 	KUNIT_EXPECT_NE(test, r->hit_units, 0U);
@@ -484,7 +522,7 @@ static void damon_test_hits_spread(struct kunit *test)
 	r->age = 5;
 	r->last_nr_accesses = 0;
 	r->nr_accesses = 1;
-	damon_update_age(r, thres);
+	damon_update_age(r, thres, 0);
 	KUNIT_EXPECT_EQ(test, r->age, 6U);
 	damon_mark_hot_windows(ctx);
 	KUNIT_EXPECT_NE(test, r->hit_units, 0U);
