@@ -687,6 +687,10 @@ struct damon_attrs {
  *			interval ends.
  * @next_update_sample:	@passed_samples at which the operations are next
  *			updated.
+ * @early_updates:	Whether the operations are also updated at the end of
+ *			every aggregation interval until @next_update_sample
+ *			is first reached: set at start when no target had
+ *			regions given by the user.
  * @walk_control:	The pending damos_walk() request, or NULL.  Set and
  *			cleared under @kdamond_lock.
  * @calls:		Requests of damon_call() waiting for the kdamond.
@@ -716,6 +720,7 @@ struct damon_ctx {
 	unsigned long passed_samples;
 	unsigned long next_aggr_sample;
 	unsigned long next_update_sample;
+	bool early_updates;
 
 	struct damos_walk_control *walk_control;
 	struct list_head calls;

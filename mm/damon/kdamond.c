@@ -127,6 +127,7 @@ static bool kdamond_rested(struct damon_ctx *ctx)
 /* One sampling interval.  Return non-zero to stop monitoring. */
 static int kdamond_sample(struct damon_ctx *ctx)
 {
+	bool aggregated = false, update = false;
 	int stop = 0;
 
 	if (kdamond_rested(ctx))
@@ -161,11 +162,23 @@ static int kdamond_sample(struct damon_ctx *ctx)
 		stop = kdamond_aggregate(ctx);
 		if (stop)
 			return stop;
+		aggregated = true;
 	}
 	if (damon_sample_reached(ctx->passed_samples,
 				 ctx->next_update_sample)) {
 		ctx->next_update_sample = ctx->passed_samples +
 			damon_update_samples(&ctx->attrs);
+		ctx->early_updates = false;
+		update = true;
+	}
+	/*
+	 * A process started just before monitoring maps most of its memory
+	 * (or execs) in its first moments; waiting a whole update interval
+	 * (a second by default) to see it would leave that much of a short
+	 * workload unmonitored.  Regions the user gave are not followed
+	 * before the first regular update, as documented.
+	 */
+	if (update || (aggregated && ctx->early_updates)) {
 		if (ctx->ops.update) {
 			ctx->ops.update(ctx);
 			/*
@@ -192,6 +205,8 @@ void damon_kdamond_run(struct damon_ctx *ctx)
 {
 	int stop = 0;
 
+	/* Targets without regions get them from the operations set. */
+	ctx->early_updates = !damon_ctx_nr_regions(ctx);
 	if (ctx->ops.init)
 		ctx->ops.init(ctx);
 	if (ctx->callback.before_start)

@@ -257,6 +257,40 @@ static void damon_test_callback_stops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, damon_nr_running_ctxs(), 0);
 }
 
+/*
+ * Until the first regular operations update (a second away here), a
+ * context whose regions come from its operations set has them updated at
+ * the end of every aggregation interval; one whose regions the user gave
+ * keeps them.  The aggregation that stops the kdamond updates nothing.
+ */
+static void damon_test_early_updates(struct kunit *test)
+{
+	struct damon_test_probe *probe = kunit_kzalloc(test, sizeof(*probe),
+						       GFP_KERNEL);
+	struct damon_region *r, *next;
+	struct damon_target *t;
+	struct damon_ctx *ctx;
+
+	KUNIT_ASSERT_NOT_NULL(test, probe);
+	probe->stop_at_aggr = 4;
+	ctx = damon_test_probed_ctx(test, probe);
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1, false), 0);
+	KUNIT_ASSERT_TRUE(test, damon_test_wait_end(ctx));
+	KUNIT_EXPECT_EQ(test, probe->aggrs, 4UL);
+	KUNIT_EXPECT_EQ(test, probe->updates, 0U);
+
+	memset(probe, 0, sizeof(*probe));
+	init_completion(&probe->done);
+	probe->stop_at_aggr = 4;
+	damon_for_each_target(t, ctx)
+		damon_for_each_region_safe(r, next, t)
+			damon_destroy_region(r, t);
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1, false), 0);
+	KUNIT_ASSERT_TRUE(test, damon_test_wait_end(ctx));
+	KUNIT_EXPECT_EQ(test, probe->aggrs, 4UL);
+	KUNIT_EXPECT_EQ(test, probe->updates, 3U);
+}
+
 static void damon_test_stop_promptly(struct kunit *test)
 {
 	struct damon_ctx *ctx = damon_test_new_ctx(test);
@@ -340,6 +374,7 @@ static struct kunit_case damon_start_stop_cases[] = {
 	KUNIT_CASE(damon_test_start_errors),
 	KUNIT_CASE(damon_test_targets_gone),
 	KUNIT_CASE(damon_test_callback_stops),
+	KUNIT_CASE(damon_test_early_updates),
 	KUNIT_CASE(damon_test_stop_promptly),
 	KUNIT_CASE(damon_test_stop_concurrently),
 	{}
