@@ -105,6 +105,8 @@ void damon_mark_hot_windows(struct damon_ctx *ctx);
 void damon_split_regions(struct damon_ctx *ctx);
 void damon_initial_split(struct damon_ctx *ctx);
 void damon_fit_nr_regions(struct damon_ctx *ctx);
+void damon_age_regions(struct damon_ctx *ctx);
+void damon_resize_regions(struct damon_ctx *ctx);
 void damon_adapt_regions(struct damon_ctx *ctx);
 
 /* The operations registry. */

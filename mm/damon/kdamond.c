@@ -91,7 +91,10 @@ static void kdamond_reset_counts(struct damon_ctx *ctx)
 			r->nr_accesses = 0;
 }
 
-/* End an aggregation interval.  Return non-zero to stop monitoring. */
+/*
+ * End an aggregation interval, whose regions damon_age_regions() aged and
+ * the schemes saw.  Return non-zero to stop monitoring.
+ */
 static int kdamond_aggregate(struct damon_ctx *ctx)
 {
 	int stop = 0;
@@ -101,7 +104,7 @@ static int kdamond_aggregate(struct damon_ctx *ctx)
 		stop = ctx->callback.after_aggregation(ctx);
 	if (stop)
 		return stop;
-	damon_adapt_regions(ctx);
+	damon_resize_regions(ctx);
 	if (ctx->ops.reset_aggregated)
 		ctx->ops.reset_aggregated(ctx);
 	return 0;
@@ -127,7 +130,7 @@ static bool kdamond_rested(struct damon_ctx *ctx)
 /* One sampling interval.  Return non-zero to stop monitoring. */
 static int kdamond_sample(struct damon_ctx *ctx)
 {
-	bool aggregated = false, update = false;
+	bool aggregated = false, update = false, aggr_end;
 	int stop = 0;
 
 	if (kdamond_rested(ctx))
@@ -149,6 +152,10 @@ static int kdamond_sample(struct damon_ctx *ctx)
 		stop = ctx->callback.after_sampling(ctx);
 	if (stop)
 		return stop;
+	aggr_end = damon_sample_reached(ctx->passed_samples,
+					ctx->next_aggr_sample);
+	if (aggr_end)
+		damon_age_regions(ctx);
 	/* Before the marks move: the schemes see where the interval is. */
 	damos_apply_schemes(ctx);
 
@@ -156,7 +163,7 @@ static int kdamond_sample(struct damon_ctx *ctx)
 	 * Set the next marks before the work, so that damon_set_attrs()
 	 * called from a callback may move them.
 	 */
-	if (damon_sample_reached(ctx->passed_samples, ctx->next_aggr_sample)) {
+	if (aggr_end) {
 		ctx->next_aggr_sample = ctx->passed_samples +
 			damon_aggr_samples(&ctx->attrs);
 		stop = kdamond_aggregate(ctx);

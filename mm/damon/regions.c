@@ -504,17 +504,16 @@ void damon_fit_nr_regions(struct damon_ctx *ctx)
 }
 
 /**
- * damon_adapt_regions() - Adjust regions at the end of an aggregation.
+ * damon_age_regions() - Age the regions at the end of an aggregation.
  * @ctx:	The context, whose regions hold the access counts of the
  *		aggregation interval that just ended.
  *
- * Ages the regions, sizes the likely hot part of mostly idle regions that
- * saw an access, merges them until at most max_nr_regions are left,
- * moves the access counts to &damon_region->last_nr_accesses, and splits
- * the regions for the next aggregation interval, evenly where random cuts
- * leave fewer than min_nr_regions.
+ * Done before the schemes look at the regions, so that they see each
+ * region's count and age of the same interval: with the age of the
+ * interval before, a region whose memory just went cold would still look
+ * old and hot, and one just warmed up would look hot for its old age.
  */
-void damon_adapt_regions(struct damon_ctx *ctx)
+void damon_age_regions(struct damon_ctx *ctx)
 {
 	unsigned long samples = damon_aggr_samples(&ctx->attrs);
 	unsigned int thres = damon_merge_threshold(ctx);
@@ -524,6 +523,25 @@ void damon_adapt_regions(struct damon_ctx *ctx)
 	damon_for_each_target(t, ctx)
 		damon_for_each_region(r, t)
 			damon_update_age(r, thres, samples);
+}
+
+/**
+ * damon_resize_regions() - Merge and split aged regions for the next
+ *			    aggregation interval.
+ * @ctx:	The context, aged by damon_age_regions().
+ *
+ * Sizes the likely hot part of mostly idle regions that saw an access,
+ * merges them until at most max_nr_regions are left, moves the access
+ * counts to &damon_region->last_nr_accesses, and splits the regions for
+ * the next aggregation interval, evenly where random cuts leave fewer than
+ * min_nr_regions.
+ */
+void damon_resize_regions(struct damon_ctx *ctx)
+{
+	unsigned int thres = damon_merge_threshold(ctx);
+	struct damon_target *t;
+	struct damon_region *r;
+
 	damon_mark_hot_windows(ctx);
 	damon_merge_to_fit(ctx, thres);
 	damon_for_each_target(t, ctx) {
@@ -534,4 +552,15 @@ void damon_adapt_regions(struct damon_ctx *ctx)
 	}
 	damon_split_regions(ctx);
 	damon_fit_nr_regions(ctx);
+}
+
+/**
+ * damon_adapt_regions() - Age, merge and split the regions at the end of an
+ *			   aggregation interval, with no scheme in between.
+ * @ctx:	The context.
+ */
+void damon_adapt_regions(struct damon_ctx *ctx)
+{
+	damon_age_regions(ctx);
+	damon_resize_regions(ctx);
 }

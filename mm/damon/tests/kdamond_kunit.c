@@ -34,6 +34,7 @@ struct damon_test_probe {
 	/* Findings of the monitoring run. */
 	unsigned long bad_timing, bad_nr_regions, bad_counts, bad_layout;
 	unsigned long hot_found;
+	unsigned long tried_in_aggr;	/* bit N: a scheme tried in aggr N+1 */
 	unsigned long min_nr_seen, max_nr_seen;
 	u64 first_aggr_ns, last_aggr_ns;
 	struct completion done;
@@ -291,6 +292,73 @@ static void damon_test_early_updates(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, probe->updates, 3U);
 }
 
+/*
+ * Every sample finds every region accessed during the first four
+ * aggregation intervals of ten samples; after that, three samples in ten.
+ */
+static unsigned int damon_test_phased_check(struct damon_ctx *ctx)
+{
+	struct damon_test_probe *probe = damon_test_probe_of(ctx);
+	unsigned long sample = probe->samples++;
+	struct damon_target *t;
+	struct damon_region *r;
+
+	if (sample >= 40 && sample % 10 >= 3)
+		return 0;
+	damon_for_each_target(t, ctx)
+		damon_for_each_region(r, t)
+			r->nr_accesses++;
+	return 0;
+}
+
+/* Note whether the context's scheme tried a region in this aggregation. */
+static int damon_test_note_tried(struct damon_ctx *ctx)
+{
+	struct damon_test_probe *probe = damon_test_probe_of(ctx);
+	struct damos *s = list_first_entry(&ctx->schemes, struct damos, list);
+
+	if (s->stat.nr_tried > probe->hot_found)
+		probe->tried_in_aggr |= BIT(probe->aggrs);
+	probe->hot_found = s->stat.nr_tried;
+	return damon_test_count_aggr(ctx);
+}
+
+/*
+ * A scheme sees a region's count and age of the interval that just ended.
+ * Wanting an age of 3 and any access, it first matches in the fourth hot
+ * interval, not the fifth; and when the count drops from ten to three, the
+ * region is young again at once, not old and accessed for one interval.
+ */
+static void damon_test_schemes_see_aged(struct kunit *test)
+{
+	struct damon_test_probe *probe = kunit_kzalloc(test, sizeof(*probe),
+						       GFP_KERNEL);
+	struct damos_pattern pattern;
+	struct damon_ctx *ctx;
+	struct damos *s;
+
+	KUNIT_ASSERT_NOT_NULL(test, probe);
+	damos_pattern_any(&pattern);
+	probe->stop_at_aggr = 8;
+	ctx = damon_test_probed_ctx(test, probe);
+	ctx->attrs.aggr_interval = 10 * ctx->attrs.sample_interval;
+	ctx->attrs.ops_update_interval = 1000 * ctx->attrs.aggr_interval;
+	ctx->ops.check_accesses = damon_test_phased_check;
+	ctx->ops.damos_actions = BIT(DAMOS_STAT);
+	ctx->callback.after_aggregation = damon_test_note_tried;
+	pattern.nr_accesses.min = 1;
+	pattern.age.min = 3;
+	s = damos_new(DAMOS_STAT, &pattern, NULL, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, damon_add_scheme(ctx, s), 0);
+
+	KUNIT_ASSERT_EQ(test, damon_start(&ctx, 1, false), 0);
+	KUNIT_ASSERT_TRUE(test, damon_test_wait_end(ctx));
+	KUNIT_EXPECT_EQ(test, probe->aggrs, 8UL);
+	/* Aggregations 4 and 8 (bits 3 and 7). */
+	KUNIT_EXPECT_EQ(test, probe->tried_in_aggr, BIT(3) | BIT(7));
+}
+
 static void damon_test_stop_promptly(struct kunit *test)
 {
 	struct damon_ctx *ctx = damon_test_new_ctx(test);
@@ -375,6 +443,7 @@ static struct kunit_case damon_start_stop_cases[] = {
 	KUNIT_CASE(damon_test_targets_gone),
 	KUNIT_CASE(damon_test_callback_stops),
 	KUNIT_CASE(damon_test_early_updates),
+	KUNIT_CASE(damon_test_schemes_see_aged),
 	KUNIT_CASE(damon_test_stop_promptly),
 	KUNIT_CASE(damon_test_stop_concurrently),
 	{}
