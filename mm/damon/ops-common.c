@@ -28,9 +28,11 @@
 
 #include <linux/damon.h>
 #include <linux/hugetlb.h>
+#include <linux/irq_work.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/mmu_context.h>
 #include <linux/mmu_notifier.h>
 #include <linux/moduleparam.h>
 #include <linux/page_idle.h>
@@ -54,20 +56,21 @@ MODULE_PARM_DESC(flush_sampled_tlb,
 		 "Flush the TLB entries of sampled pages whose Accessed bit was cleared, so that later accesses set it again (default: Y)");
 
 /*
- * Each flush interrupts every other CPU that runs the address space and
- * waits for them, so one flush of the whole address space usually costs
- * less than several single-page ones; only a lone page is flushed alone by
- * default.  At most DAMON_TLB_RANGES single-page flushes are queued per
- * address space and interval.
+ * Each flush that is waited for interrupts every other CPU that runs the
+ * address space and waits for them, so one flush of the whole address space
+ * usually costs less than several single-page ones; only a lone page is
+ * flushed alone by default.  At most DAMON_TLB_RANGES single-page flushes
+ * are queued per address space and interval (x86 itself flushes the whole
+ * address space past 33 pages).
  */
-#define DAMON_TLB_RANGES	16
+#define DAMON_TLB_RANGES	32
 /* Address spaces a batch tracks; flushes for others are done at once. */
 #define DAMON_TLB_MMS		8
 
 static unsigned int flush_mm_threshold = 1;
 module_param(flush_mm_threshold, uint, 0644);
 MODULE_PARM_DESC(flush_mm_threshold,
-		 "Flush an address space's whole TLB instead of single pages when more than this many of its sampled pages need a flush in one sampling interval (at most 16; default: 1)");
+		 "When waiting for flushes, flush an address space's whole TLB instead of single pages when more than this many of its sampled pages need a flush in one sampling interval (at most 32; default: 1)");
 
 #ifdef CONFIG_X86
 /*
@@ -76,51 +79,120 @@ MODULE_PARM_DESC(flush_mm_threshold,
  * milliseconds per sampling interval when that CPU is a preempted virtual
  * CPU of a busy host.  Sampling needs the flush done only before the
  * sampled pages are checked, a sampling interval later, so by default the
- * kdamond only asks each CPU that may cache the translations to flush its
- * TLB, and goes on.  Such a flush is of the whole TLB, and x86's flush
- * generation is not bumped, so a CPU that left the address space and comes
- * back later may, with PCIDs, still cache an old translation; waiting
- * (flush_tlb_mm_range()'s way) covers that case too.
+ * kdamond only leaves each CPU that may cache the translations a request,
+ * and goes on.  x86's flush generation is not bumped, so a CPU that left the
+ * address space and comes back later may, with PCIDs, still cache an old
+ * translation; waiting (flush_tlb_mm_range()'s way) covers that case too.
  */
 static bool flush_sampled_tlb_wait;
 module_param(flush_sampled_tlb_wait, bool, 0644);
 MODULE_PARM_DESC(flush_sampled_tlb_wait,
-		 "Wait until other CPUs have flushed the sampled pages' TLB entries, which flushes only those entries where it can (default: N, ask the CPUs to flush their TLB and go on)");
+		 "Wait until other CPUs have flushed the sampled pages' TLB entries (default: N, leave the CPUs a request and go on)");
 
-/* Flush requests sent and not yet done; see damon_tlb_drain(). */
-static atomic_t damon_tlb_requests = ATOMIC_INIT(0);
-
-static void damon_tlb_flush_this_cpu(void *unused)
-{
-	__flush_tlb_all();
-	/* Last: once it is done, nothing of this request touches us. */
-	smp_mb__before_atomic();
-	atomic_dec(&damon_tlb_requests);
-}
+/**
+ * struct damon_tlb_request - The flushes asked of one CPU and not done yet.
+ * @lock:	Taken by the kdamonds that add to it and by @work.
+ * @pgd:	Physical address of the page table root of the address space
+ *		that @addr belong to.  The address space itself may be gone
+ *		by the time @work runs; then the flush is only wasted.
+ * @nr:		How many entries of @addr are in use.
+ * @all:	Whether the whole TLB is to be flushed instead.
+ * @addr:	Virtual addresses whose translations are to be flushed.
+ * @work:	Runs the request on the CPU, in an interrupt.
+ *
+ * Requests are merged: a kdamond adds to the request under @lock and queues
+ * @work.  If @work is queued already, it has not taken the request yet, and
+ * will find what was added.  A single translation is flushed only if the
+ * CPU runs its address space then: the whole TLB is flushed otherwise, as
+ * the translation may be cached under another PCID.
+ */
+struct damon_tlb_request {
+	raw_spinlock_t lock;
+	unsigned long pgd;
+	unsigned int nr;
+	bool all;
+	unsigned long addr[DAMON_TLB_RANGES];
+	struct irq_work work;
+};
 
 /* Set up by damon_tlb_init(). */
-static DEFINE_PER_CPU(call_single_data_t, damon_tlb_csd);
+static DEFINE_PER_CPU(struct damon_tlb_request, damon_tlb_request);
 
-/* Ask @cpus to flush their TLBs; flush this CPU's at once. */
-static void damon_tlb_flush_cpus_nowait(const struct cpumask *cpus)
+/*
+ * Flush on this CPU, with preemption off: @nr translations of the address
+ * space whose page table root is at @pgd, or the whole TLB if @all.
+ */
+static void damon_tlb_flush_here(unsigned long pgd, const unsigned long *addr,
+				 unsigned int nr, bool all)
 {
-	int cpu, this = get_cpu();
-	call_single_data_t *csd;
+	unsigned int i;
 
-	for_each_cpu(cpu, cpus) {
-		if (cpu == this) {
+	if (!all && !nr)
+		return;
+	if (all || (__get_current_cr3_fast() & CR3_ADDR_MASK) != pgd) {
+		__flush_tlb_all();
+		return;
+	}
+	for (i = 0; i < nr; i++)
+		flush_tlb_one_user(addr[i]);
+}
+
+static void damon_tlb_request_run(struct irq_work *work)
+{
+	struct damon_tlb_request *req = container_of(work,
+			struct damon_tlb_request, work);
+
+	raw_spin_lock(&req->lock);
+	damon_tlb_flush_here(req->pgd, req->addr, req->nr, req->all);
+	req->nr = 0;
+	req->all = false;
+	raw_spin_unlock(&req->lock);
+}
+
+/*
+ * Ask @cpu to flush @nr translations at @addr of the address space whose
+ * page table root is at @pgd, or its whole TLB if @all.  Called with
+ * preemption off, so that @cpu, online, stays so.
+ */
+static void damon_tlb_ask(int cpu, unsigned long pgd, const unsigned long *addr,
+			  unsigned int nr, bool all)
+{
+	struct damon_tlb_request *req = per_cpu_ptr(&damon_tlb_request, cpu);
+	unsigned long flags;
+	unsigned int i;
+
+	if (!cpu_online(cpu))
+		return;
+	raw_spin_lock_irqsave(&req->lock, flags);
+	if (all || (req->nr && req->pgd != pgd) ||
+	    req->nr + nr > DAMON_TLB_RANGES) {
+		req->all = true;
+	} else if (!req->all) {
+		req->pgd = pgd;
+		for (i = 0; i < nr; i++)
+			req->addr[req->nr++] = addr[i];
+	}
+	raw_spin_unlock_irqrestore(&req->lock, flags);
+	irq_work_queue_on(&req->work, cpu);
+}
+
+/*
+ * Ask the CPUs that may cache translations of @mm to flush @nr of them at
+ * @addr, or their whole TLB if @all; flush this CPU's at once.
+ */
+static void damon_tlb_flush_mm_nowait(struct mm_struct *mm,
+				      const unsigned long *addr,
+				      unsigned int nr, bool all)
+{
+	unsigned long pgd = __pa(mm->pgd);
+	int cpu, this = get_cpu();
+
+	for_each_cpu(cpu, mm_cpumask(mm)) {
+		if (cpu == this)
 			/* A lazily kept address space may run here next. */
-			__flush_tlb_all();
-			continue;
-		}
-		atomic_inc(&damon_tlb_requests);
-		/*
-		 * -EBUSY: the CPU has not started the last request yet, so it
-		 * flushes after the bits were cleared anyway.  -ENXIO: offline.
-		 */
-		csd = per_cpu_ptr(&damon_tlb_csd, cpu);
-		if (smp_call_function_single_async(cpu, csd))
-			atomic_dec(&damon_tlb_requests);
+			damon_tlb_flush_here(pgd, addr, nr, all);
+		else
+			damon_tlb_ask(cpu, pgd, addr, nr, all);
 	}
 	put_cpu();
 }
@@ -135,7 +207,9 @@ static bool damon_tlb_nowait(void)
 	return false;
 }
 
-static void damon_tlb_flush_cpus_nowait(const struct cpumask *cpus)
+static void damon_tlb_flush_mm_nowait(struct mm_struct *mm,
+				      const unsigned long *addr,
+				      unsigned int nr, bool all)
 {
 }
 #endif	/* CONFIG_X86 */
@@ -150,11 +224,14 @@ static void damon_tlb_flush_cpus_nowait(const struct cpumask *cpus)
 void damon_tlb_init(void)
 {
 #ifdef CONFIG_X86
+	struct damon_tlb_request *req;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		INIT_CSD(per_cpu_ptr(&damon_tlb_csd, cpu),
-			 damon_tlb_flush_this_cpu, NULL);
+	for_each_possible_cpu(cpu) {
+		req = per_cpu_ptr(&damon_tlb_request, cpu);
+		raw_spin_lock_init(&req->lock);
+		req->work = IRQ_WORK_INIT_HARD(damon_tlb_request_run);
+	}
 #endif
 }
 
@@ -168,8 +245,10 @@ void damon_tlb_init(void)
 void damon_tlb_drain(void)
 {
 #ifdef CONFIG_X86
-	while (atomic_read(&damon_tlb_requests))
-		schedule_timeout_uninterruptible(1);
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		irq_work_sync(&per_cpu_ptr(&damon_tlb_request, cpu)->work);
 	/* The requests run with interrupts off: let them return. */
 	synchronize_rcu();
 #endif
@@ -408,16 +487,12 @@ struct damon_tlb_pending {
  * @nr_mms:	How many entries of @mms are in use.
  * @mms:	The pending flushes, one entry per address space, each holding
  *		a reference (mmgrab()) on its &struct mm_struct.
- * @nowait:	Whether flushes of @cpus, not waited for, are pending.
- * @cpus:	The CPUs that may cache a translation queued without waiting.
  *
  * Owned by one kdamond, which is its only user, so it needs no locking.
  */
 struct damon_tlb_batch {
 	unsigned int nr_mms;
 	struct damon_tlb_pending mms[DAMON_TLB_MMS];
-	bool nowait;
-	struct cpumask cpus;
 };
 
 /* Flush one translation of @mm: 1 << @shift bytes at @addr. */
@@ -484,11 +559,6 @@ void damon_tlb_batch_add(struct damon_tlb_batch *batch, struct mm_struct *mm,
 
 	if (!READ_ONCE(flush_sampled_tlb))
 		return;
-	if (batch && damon_tlb_nowait()) {
-		cpumask_or(&batch->cpus, &batch->cpus, mm_cpumask(mm));
-		batch->nowait = true;
-		return;
-	}
 	if (batch) {
 		for (i = 0; i < batch->nr_mms; i++) {
 			if (batch->mms[i].mm == mm) {
@@ -505,7 +575,10 @@ void damon_tlb_batch_add(struct damon_tlb_batch *batch, struct mm_struct *mm,
 	}
 	if (!p) {
 		/* No room: the caller holds @mm alive, flush right away. */
-		damon_flush_tlb_one(mm, addr, shift);
+		if (batch && damon_tlb_nowait())
+			damon_tlb_flush_mm_nowait(mm, NULL, 0, true);
+		else
+			damon_flush_tlb_one(mm, addr, shift);
 		return;
 	}
 	if (p->nr < DAMON_TLB_RANGES) {
@@ -520,13 +593,15 @@ void damon_tlb_batch_add(struct damon_tlb_batch *batch, struct mm_struct *mm,
  * damon_tlb_batch_flush() - Flush the translations queued in a batch.
  * @batch:	The batch, or NULL.
  *
- * On x86, unless the flush_sampled_tlb_wait parameter is set, the CPUs
- * that may cache a queued translation are asked to flush their TLBs, and
- * nobody waits for them.  Otherwise an address space with at most
- * flush_mm_threshold queued translations gets one flush per translation,
- * sparing the workload's other TLB entries at the cost of one
- * inter-processor interrupt each where the address space runs on other
- * CPUs; one with more gets a single whole-mm flush.
+ * On x86, unless the flush_sampled_tlb_wait parameter is set, each CPU
+ * that may cache a queued translation is left a request to flush them
+ * (its whole TLB past DAMON_TLB_RANGES of them, or if it does not run
+ * their address space when the request comes), and nobody waits.
+ * Otherwise an address space with at most flush_mm_threshold queued
+ * translations gets one flush per translation, sparing the workload's
+ * other TLB entries at the cost of one inter-processor interrupt each where
+ * the address space runs on other CPUs; one with more gets a single
+ * whole-mm flush.
  * Must not be called in atomic context: it may drop the last reference to
  * an address space.
  */
@@ -535,20 +610,20 @@ void damon_tlb_batch_flush(struct damon_tlb_batch *batch)
 	unsigned int threshold = min_t(unsigned int,
 				       READ_ONCE(flush_mm_threshold),
 				       DAMON_TLB_RANGES);
+	bool nowait = damon_tlb_nowait();
 	unsigned int i, j;
 
 	if (!batch)
 		return;
-	if (batch->nowait) {
-		damon_tlb_flush_cpus_nowait(&batch->cpus);
-		cpumask_clear(&batch->cpus);
-		batch->nowait = false;
-	}
 	for (i = 0; i < batch->nr_mms; i++) {
 		struct damon_tlb_pending *p = &batch->mms[i];
+		unsigned int nr = min_t(unsigned int, p->nr, DAMON_TLB_RANGES);
 
-		/* Elsewhere than x86, only whole-mm flushes are exported. */
-		if (!IS_ENABLED(CONFIG_X86) || p->nr > threshold) {
+		if (nowait) {
+			damon_tlb_flush_mm_nowait(p->mm, p->addr, nr,
+						  p->nr > DAMON_TLB_RANGES);
+		} else if (!IS_ENABLED(CONFIG_X86) || p->nr > threshold) {
+			/* Elsewhere than x86, only whole-mm flushes exist. */
 			damon_flush_tlb_mm(p->mm);
 		} else {
 			for (j = 0; j < p->nr; j++)
