@@ -239,6 +239,10 @@ static int dbgfs_lock_ctx(struct damon_dbgfs_ctx *dctx)
  * @gen:	&damon_dbgfs_ctx->gen of @part after the last piece applied.
  * @before:	The settings from before the first piece of @text, to go
  *		back to if a later piece makes the value fail.
+ * @read_lock:	Serialises the reads of this open file.
+ * @shown:	The text the last read at offset 0 made, for the reads
+ *		after it; or NULL.
+ * @shown_len:	The length of @shown.
  */
 struct dbgfs_file {
 	struct damon_dbgfs_ctx *dctx;
@@ -250,6 +254,9 @@ struct dbgfs_file {
 	enum damon_dbgfs_part part;
 	unsigned long gen;
 	struct damon_dbgfs_settings before;
+	struct mutex read_lock;	/* Serialises this file's reads. */
+	char *shown;
+	size_t shown_len;
 };
 
 static int dbgfs_open(struct inode *inode, struct file *file)
@@ -259,6 +266,7 @@ static int dbgfs_open(struct inode *inode, struct file *file)
 	if (!f)
 		return -ENOMEM;
 	f->dctx = inode->i_private;
+	mutex_init(&f->read_lock);
 	file->private_data = f;
 	return 0;
 }
@@ -278,13 +286,10 @@ static int dbgfs_release(struct inode *inode, struct file *file)
 	}
 	dbgfs_settings_free(&f->before);
 	kvfree(f->text);
+	kvfree(f->shown);
+	mutex_destroy(&f->read_lock);
 	kfree(f);
 	return 0;
-}
-
-static struct damon_dbgfs_ctx *dbgfs_file_ctx(struct file *file)
-{
-	return ((struct dbgfs_file *)file->private_data)->dctx;
 }
 
 /* What monitor_on's apply returns when the contexts must be stopped. */
@@ -519,10 +524,12 @@ fail_unlocked:
 }
 
 /*
- * The read path of every file: under the lock, @size says how much room
- * the text needs and @format writes it; then the part at *@ppos is copied
- * out unlocked.  The text is made anew for every read, so reads at any
- * offset work, and a huge count costs nothing more.
+ * The read path of every file.  A read at offset 0 makes the text anew:
+ * under the lock, @size says how much room it needs and @format writes it.
+ * The open file keeps that text, and later reads copy out of it: a reader
+ * that takes the text in several read()s gets one text, not the pieces of
+ * two, while a kdamond moves the statistics in it.  Reading from offset 0
+ * again, or opening the file again, shows what is current.
  */
 static ssize_t dbgfs_read(struct file *file, char __user *ubuf, size_t count,
 			  loff_t *ppos,
@@ -530,25 +537,35 @@ static ssize_t dbgfs_read(struct file *file, char __user *ubuf, size_t count,
 			  size_t (*format)(struct damon_dbgfs_ctx *dctx,
 					   char *buf, size_t size))
 {
-	struct damon_dbgfs_ctx *dctx = dbgfs_file_ctx(file);
+	struct dbgfs_file *f = file->private_data;
+	struct damon_dbgfs_ctx *dctx = f->dctx;
 	size_t sz, len;
 	ssize_t ret;
 	char *buf;
-	int err;
 
-	err = dbgfs_lock_ctx(dctx);
-	if (err)
-		return err;
-	sz = size(dctx);
-	buf = kvmalloc(sz, GFP_KERNEL);
-	if (!buf) {
+	if (mutex_lock_interruptible(&f->read_lock))
+		return -EINTR;
+	if (!*ppos || !f->shown) {
+		ret = dbgfs_lock_ctx(dctx);
+		if (ret)
+			goto out;
+		sz = size(dctx);
+		buf = kvmalloc(sz, GFP_KERNEL);
+		if (!buf) {
+			mutex_unlock(&dbgfs_lock);
+			ret = -ENOMEM;
+			goto out;
+		}
+		len = format(dctx, buf, sz);
 		mutex_unlock(&dbgfs_lock);
-		return -ENOMEM;
+		kvfree(f->shown);
+		f->shown = buf;
+		f->shown_len = len;
 	}
-	len = format(dctx, buf, sz);
-	mutex_unlock(&dbgfs_lock);
-	ret = simple_read_from_buffer(ubuf, count, ppos, buf, len);
-	kvfree(buf);
+	ret = simple_read_from_buffer(ubuf, count, ppos, f->shown,
+				      f->shown_len);
+out:
+	mutex_unlock(&f->read_lock);
 	return ret;
 }
 

@@ -8,10 +8,15 @@ watermarks out of order, weights whose sum overflows, too few or too many
 numbers, an action the targets' operations set cannot do (EOPNOTSUPP),
 and any write while monitoring is on (EBUSY).  A context whose schemes no
 longer suit its targets does not start.
+
+A reader that takes the file in several read()s gets one text: the
+statistics that a kdamond moves between two of them do not tear it.
 """
 
 import errno
+import os
 import sys
+import time
 
 from lib_damon_access import Workload, workload_path
 import lib_damos
@@ -58,6 +63,47 @@ def expect(d, value, err, why):
         fail('%s: the schemes changed: %r' % (why, d.read('schemes')))
 
 
+def read_raw(d):
+    with open(d.path('schemes'), 'rb') as f:
+        return f.read()
+
+
+def wait_change(d, text):
+    """Monitor until the schemes file no longer reads text."""
+    d.write('monitor_on', 'on')
+    deadline = time.monotonic() + 30
+    while read_raw(d) == text:
+        if time.monotonic() > deadline:
+            fail('the stat scheme\'s statistics did not move in 30 s')
+        time.sleep(0.1)
+    d.write('monitor_on', 'off')
+
+
+def check_whole_reads(d):
+    """Statistics moved between two read()s of one open file: the second
+    read goes on with the text of the first."""
+    d.write('schemes', lib_damos.scheme('stat'))
+    wait_change(d, read_raw(d))
+    fd = os.open(d.path('schemes'), os.O_RDONLY)
+    try:
+        head = os.read(fd, 8)
+        before = read_raw(d)
+        wait_change(d, before)
+        rest = b''
+        while True:
+            piece = os.read(fd, 5)
+            if not piece:
+                break
+            rest += piece
+    finally:
+        os.close(fd)
+    if head + rest != before:
+        fail('a read in pieces tore: %r, the text was %r' % (
+            head + rest, before))
+    print('a read in 8- and 5-byte pieces kept its text while the '
+          'statistics moved')
+
+
 def main():
     d = lib_damos.setup()
     d.write('schemes', GOOD)
@@ -74,6 +120,8 @@ def main():
     wl = Workload(['-b', '8', '-h', '4', '-o', '0', '-t', '30'])
     try:
         d.write('target_ids', str(wl.pid))
+        check_whole_reads(d)
+        d.write('schemes', GOOD)
         d.write('monitor_on', 'on')
         expect(d, lib_damos.scheme('stat'), errno.EBUSY, 'while on')
         d.write('monitor_on', 'off')
