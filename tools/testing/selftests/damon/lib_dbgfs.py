@@ -51,6 +51,10 @@ def _decode_snapshots(data, pos):
 class Dbgfs(Files):
     """The default context's files; settings are restored at exit.
 
+    setup() starts a test from a clean interface whatever an earlier test
+    left (monitoring off, no other contexts, no schemes), so that one
+    failure cannot make the tests after it fail too.
+
     Also the debugfs side of the accuracy tests: monitor_vaddr(),
     monitor_paddr(), on() and off() (lib_sysfs.Sysfs has the same).
     """
@@ -68,13 +72,24 @@ class Dbgfs(Files):
         d = cls()
         if not os.path.exists(os.path.join(d.dir, 'monitor_on')):
             skip('no DAMON debugfs interface at %s' % d.dir)
-        d.try_write('monitor_on', 'off')
+        d.clean()
         d.saved = {name: d.read(name) for name in cls.SAVED}
         atexit.register(d.restore)
         return d
 
-    def restore(self):
+    def contexts(self):
+        """The names of the contexts made with mk_contexts."""
+        return sorted(e.name for e in os.scandir(self.dir) if e.is_dir())
+
+    def clean(self):
+        """Monitoring off, the other contexts removed, no schemes."""
         self.try_write('monitor_on', 'off')
+        for name in self.contexts():
+            self.try_write('rm_contexts', name)
+        self.try_write('schemes', '')
+
+    def restore(self):
+        self.clean()
         for name in self.SAVED:
             self.try_write(name, self.saved[name])
 
