@@ -56,7 +56,7 @@ TOP = ['damon_va_prepare_access_checks*', 'damon_va_check_accesses*',
 # inlined are left out (and listed in results.json).
 FUNCS = ['damon_*', 'kdamond*', '__damon_*',
          'walk_page_range', 'walk_page_range_mm', '__walk_page_range',
-         'walk_pgd_range', 'walk_p4d_range', 'walk_pud_range',
+         'walk_page_range_vma', 'mtree_load', 'walk_pgd_range', 'walk_p4d_range', 'walk_pud_range',
          'walk_pmd_range', 'walk_pte_range', 'walk_pte_range_inner',
          'walk_page_test', 'walk_hugetlb_range', 'find_vma',
          '__pte_offset_map', '__pte_offset_map_lock', 'pte_offset_map_nolock',

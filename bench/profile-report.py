@@ -41,6 +41,7 @@ RMAP = {'rmap_walk', 'rmap_walk_anon', 'rmap_walk_file', 'rmap_walk_locked',
         'damon_folio_mkold_one', 'damon_folio_young_one',
         'folio_referenced', 'folio_referenced_one'}
 PTWALK = {'walk_page_range', 'walk_page_range_mm', '__walk_page_range',
+          'walk_page_range_vma', 'mtree_load',
           'walk_pgd_range', 'walk_p4d_range', 'walk_pud_range',
           'walk_pmd_range', 'walk_pte_range', 'walk_pte_range_inner',
           'walk_page_test', 'walk_hugetlb_range', 'find_vma',
@@ -124,11 +125,12 @@ def analyse(kernel, run, calib=None):
     intervals = hits.get(prep, 0)
     if not intervals:
         return None
-    # One walk (vaddr) or one folio lookup (paddr) per region in prepare
-    # and again in check.
-    per_region = 'walk_page_range' if run['mode'] == 'vaddr' \
-        else 'damon_get_folio'
-    regions = hits.get(per_region, 0) / 2 / intervals
+    # One walk (vaddr: walk_page_range() in mainline, walk_page_range_vma()
+    # in ours) or one folio lookup (paddr) per region in prepare and again
+    # in check.
+    per_region = ['walk_page_range', 'walk_page_range_vma'] \
+        if run['mode'] == 'vaddr' else ['damon_get_folio']
+    regions = sum(hits.get(f, 0) for f in per_region) / 2 / intervals
     calls = sum(hits.values())
     # The profiler's cost per traced call, c, from kdamond's CPU time.  The
     # part inside the callee's own timing, c_in, is at most the own time

@@ -427,24 +427,43 @@ static const struct mm_walk_ops damon_va_young_ops = {
 	.walk_lock = PGWALK_RDLOCK,
 };
 
-/* Walk the page tables of @mm at the page holding @addr. */
-static void damon_va_walk_addr(struct mm_struct *mm, unsigned long addr,
+/*
+ * Walk the page tables of @mm at the page holding @addr.  *@vma keeps the
+ * VMA of the walk before: a target's regions come in address order and the
+ * sampled addresses of many fall in one VMA, so that most walks need no VMA
+ * lookup.  It is valid only while the mmap lock stays held.
+ */
+static void damon_va_walk_addr(struct mm_struct *mm,
+			       struct vm_area_struct **vma, unsigned long addr,
 			       const struct mm_walk_ops *ops,
 			       struct damon_va_walk *w)
 {
+	struct vm_area_struct *v = *vma;
+
 	addr &= PAGE_MASK;
-	walk_page_range(mm, addr, addr + PAGE_SIZE, ops, w);
+	if (!v || addr < v->vm_start || addr >= v->vm_end) {
+		v = vma_lookup(mm, addr);
+		*vma = v;
+		if (!v)
+			return;
+	}
+	/* No struct pages behind these: walk_page_range() skips them too. */
+	if (v->vm_flags & VM_PFNMAP)
+		return;
+	walk_page_range_vma(v, addr, addr + PAGE_SIZE, ops, w);
 }
 
 /*
  * Let others take the mmap lock, and the CPU, between regions: a target can
  * have many regions, and mmap() or munmap() of the workload would stall.
+ * The VMA kept in *@vma goes when the lock is dropped.
  */
-static void damon_va_relax(struct mm_struct *mm)
+static void damon_va_relax(struct mm_struct *mm, struct vm_area_struct **vma)
 {
 	if (!need_resched() && !mmap_lock_is_contended(mm))
 		return;
 	mmap_read_unlock(mm);
+	*vma = NULL;
 	cond_resched();
 	mmap_read_lock(mm);
 }
@@ -452,6 +471,7 @@ static void damon_va_relax(struct mm_struct *mm)
 static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
 {
 	struct damon_va_walk w = { .batch = ctx->ops_private };
+	struct vm_area_struct *vma;
 	struct damon_target *t;
 	struct damon_region *r;
 
@@ -460,12 +480,13 @@ static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
 
 		if (!mm)
 			continue;
+		vma = NULL;
 		mmap_read_lock(mm);
 		damon_for_each_region(r, t) {
 			r->sampling_addr = damon_rand(r->ar.start, r->ar.end);
-			damon_va_walk_addr(mm, r->sampling_addr,
+			damon_va_walk_addr(mm, &vma, r->sampling_addr,
 					   &damon_va_mkold_ops, &w);
-			damon_va_relax(mm);
+			damon_va_relax(mm, &vma);
 		}
 		mmap_read_unlock(mm);
 		/* Before mmput(): the flush must not outlive the mappings. */
@@ -476,6 +497,7 @@ static void damon_va_prepare_access_checks(struct damon_ctx *ctx)
 
 static unsigned int damon_va_check_accesses(struct damon_ctx *ctx)
 {
+	struct vm_area_struct *vma;
 	struct damon_target *t;
 	struct damon_region *r;
 	unsigned int max_nr = 0;
@@ -485,16 +507,17 @@ static unsigned int damon_va_check_accesses(struct damon_ctx *ctx)
 
 		if (!mm)
 			continue;
+		vma = NULL;
 		mmap_read_lock(mm);
 		damon_for_each_region(r, t) {
 			struct damon_va_walk w = {};
 
-			damon_va_walk_addr(mm, r->sampling_addr,
+			damon_va_walk_addr(mm, &vma, r->sampling_addr,
 					   &damon_va_young_ops, &w);
 			if (w.young)
 				damon_region_accessed(r);
 			max_nr = max(max_nr, r->nr_accesses);
-			damon_va_relax(mm);
+			damon_va_relax(mm, &vma);
 		}
 		mmap_read_unlock(mm);
 		mmput(mm);
