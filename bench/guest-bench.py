@@ -453,11 +453,12 @@ def overhead(args, iface, gib, kinds=None):
     if kinds is None:
         kinds = ['damon']
         if args.kernel == 'ours':
-            kinds = ['damon', 'damon-noflush']
-            if os.path.exists(FLUSH_WAIT):
-                kinds.insert(1, 'damon-wait')
-            if args.sizes.split(',').index(str(gib)) % 2:
-                kinds.reverse()
+            if args.extras:
+                kinds.append('damon-noflush')
+                if os.path.exists(FLUSH_WAIT):
+                    kinds.insert(1, 'damon-wait')
+                if args.sizes.split(',').index(str(gib)) % 2:
+                    kinds.reverse()
             kinds.append('page_idle')
     plan = ['none']
     for kind in kinds:
@@ -560,6 +561,9 @@ def main():
     ap.add_argument('--iface', default='dbgfs', choices=('dbgfs', 'sysfs'))
     ap.add_argument('--only', default='acc,ovh')
     ap.add_argument('--fault-sizes', default='1,4')
+    ap.add_argument('--extras', action='store_true',
+                    help='also the variants that explain, not the targets: '
+                    'ours without the flush and with the waiting flush')
     ap.add_argument('--order', default='forward',
                     choices=('forward', 'reverse'))
     args = ap.parse_args()
@@ -588,7 +592,7 @@ def main():
                      ('zigzag-vaddr-4k', 'zigzag', 'vaddr', True, False),
                      ('stairs-paddr', 'stairs', 'paddr', True, True),
                      ('zigzag-paddr', 'zigzag', 'paddr', True, True)]
-        if res['flush_param']:
+        if res['flush_param'] and args.extras:
             scenarios += [
                 ('stairs-vaddr-noflush', 'stairs', 'vaddr', False, True),
                 ('zigzag-vaddr-noflush', 'zigzag', 'vaddr', False, True)]

@@ -20,8 +20,8 @@ alone on CPU 1, kdamond and this script on CPU 0.  Swap is a zram device.
      /proc/<pid>/schedstat) and the workload's passes;
   3. disabled, then the workload's speed again over WINDOW seconds.
 
-On our kernel this runs twice, on a fresh workload each time: as it comes
-("ours"), and without the translation flush of sampled pages
+On our kernel this runs as it comes ("ours"); with --extras, on a fresh
+workload again without the translation flush of sampled pages
 ("ours-noflush", damon.flush_sampled_tlb=N), which is what our DAMON
 costs without the accuracy the flush buys.  On mainline it runs its
 DAMON_RECLAIM ("mainline"), and the same scheme set up through its sysfs
@@ -36,6 +36,7 @@ bench/reclaim-report.py turns into the table.
 
 Usage: reclaim-bench.py --kernel ours|mainline --out DIR --bin DIR
                         [--window S] [--reclaim S] [--variants V,...]
+                        [--extras]
 """
 
 import argparse
@@ -334,6 +335,9 @@ def main():
     ap.add_argument('--bin', required=True)
     ap.add_argument('--window', type=float, default=20)
     ap.add_argument('--reclaim', type=float, default=150)
+    ap.add_argument('--extras', action='store_true',
+                    help='also ours-noflush (not part of make bench\'s '
+                    'targets)')
     ap.add_argument('--variants',
                     help='comma-separated variants to run (default: all '
                     'of the kernel)')
@@ -345,7 +349,7 @@ def main():
     gb.pin(0, gb.MONITOR_CPU)
     swap_on(2048)
     variants = [args.kernel]
-    if args.kernel == 'ours' and os.path.exists(FLUSH):
+    if args.extras and args.kernel == 'ours' and os.path.exists(FLUSH):
         variants.append('ours-noflush')
     if args.kernel == 'mainline' and os.path.exists(ADMIN):
         variants.append('mainline-sysfs')

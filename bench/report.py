@@ -202,24 +202,30 @@ def print_overhead(ovh, data, csv):
           '(kdamond, schedstat ns; or the page_idle scanner: one scan\'s '
           'CPU / 100 ms); slow = workload slowdown, median second, against '
           'the unmonitored windows around')
-    print('wait = ours waiting for the other CPUs to flush (the flush of '
-          'earlier runs; flush_sampled_tlb_wait=Y)')
-    print('%4s  %9s %7s  %9s %7s  %9s %7s  %9s %7s  %9s %7s  %8s %8s' %
-          ('GiB', 'ours cpu', 'slow', 'wait', 'slow', 'noflush', 'slow',
-           'mainline', 'slow', 'fullscan', 'slow', 'ours/ml', 'full/our'))
+    # Ours without the flush, and with the waiting flush, come with
+    # BENCH_EXTRAS=1 only.
+    cols = [('ours cpu', ('ours', 'damon'), '%.4f')]
+    if any(kind == 'damon-wait' for (_k, kind, _g) in ovh):
+        print('wait = ours waiting for the other CPUs to flush (the flush '
+              'of earlier runs; flush_sampled_tlb_wait=Y)')
+        cols.append(('wait', ('ours', 'damon-wait'), '%.4f'))
+    if any(kind == 'damon-noflush' for (_k, kind, _g) in ovh):
+        cols.append(('noflush', ('ours', 'damon-noflush'), '%.4f'))
+    cols += [('mainline', ('mainline', 'damon'), '%.4f'),
+             ('fullscan', ('ours', 'page_idle'), '%.3f')]
+    print('%4s' % 'GiB' + ''.join('  %9s %7s' % (c[0], 'slow')
+                                   for c in cols) +
+          '  %8s %8s' % ('ours/ml', 'full/our'))
     for g in sizes:
         o = ovh.get(('ours', 'damon', g), {})
-        wt = ovh.get(('ours', 'damon-wait', g), {})
-        n = ovh.get(('ours', 'damon-noflush', g), {})
         m = ovh.get(('mainline', 'damon', g), {})
         p = ovh.get(('ours', 'page_idle', g), {})
-        print('%4d  %9s %6s%%  %9s %6s%%  %9s %6s%%  %9s %6s%%  %9s %6s%%'
-              '  %8s %8s' %
-              ((g,) + cpu_slow(o) + cpu_slow(wt) + cpu_slow(n) +
-               cpu_slow(m) +
-               cpu_slow(p, '%.3f') +
-               (fmt(ratio(o.get('cpu'), m.get('cpu')), '%.2f'),
-               fmt(ratio(p.get('cpu'), o.get('cpu')), '%.0f'))))
+        line = '%4d' % g
+        for _title, (k, kind), form in cols:
+            line += '  %9s %6s%%' % cpu_slow(ovh.get((k, kind, g), {}), form)
+        print(line + '  %8s %8s' % (
+            fmt(ratio(o.get('cpu'), m.get('cpu')), '%.2f'),
+            fmt(ratio(p.get('cpu'), o.get('cpu')), '%.0f')))
     spreads = [(k, kind, g) for (k, kind, g), r in sorted(ovh.items())
                if 'cpu_p25' in r or 'slowdown_p25' in r]
     if spreads:

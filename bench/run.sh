@@ -31,6 +31,10 @@
 #                  TSC, so that schedstat and the sampling intervals are
 #                  not rounded to 4 ms jiffies (0 for the jiffies clock
 #                  that make check's guests use)
+#   BENCH_EXTRAS   1 adds the variants that explain rather than meet a
+#                  target (default 0; about 8 minutes more): ours without
+#                  the translation flush (accuracy, overhead, reclaim) and
+#                  with the waiting flush of earlier runs (overhead)
 #   BENCH_ORDER    forward or reverse (default: one of them at random):
 #                  reverse boots the kernels in the opposite order and runs
 #                  the accuracy scenarios last to first, so that neither
@@ -50,6 +54,8 @@ kernels=${BENCH_KERNELS:-ours mainline}
 parts=${BENCH_PARTS:-monitor paddr_fault reclaim}
 fault_sizes=${BENCH_FAULT_SIZES:-1,4}
 reclaim_s=${BENCH_RECLAIM_S:-150}
+extras=
+[ "${BENCH_EXTRAS:-0}" = 1 ] && extras=--extras
 
 order=${BENCH_ORDER:-$( ((RANDOM % 2)) && echo reverse || echo forward)}
 case $order in
@@ -105,7 +111,7 @@ if has monitor || has paddr_fault; then
 		[ "$kernel" = ours ] && has paddr_fault && only=${only:+$only,}fault
 		echo "bench: $kernel kernel (build/$flavour), $mem MiB guest, parts $only, $(date -u +%H:%M:%S), host load $(cut -d' ' -f1-3 /proc/loadavg)"
 		GUEST_MEM=$mem "$repo/dev/guest-run.sh" -f "$flavour" -t 2400 \
-			"python3 $repo/bench/guest-bench.py --kernel $kernel --out $raw/$kernel --bin $out --sizes $sizes --fault-sizes $fault_sizes --window $window --phase $phase --order $order --only $only"
+			"python3 $repo/bench/guest-bench.py --kernel $kernel --out $raw/$kernel --bin $out --sizes $sizes --fault-sizes $fault_sizes --window $window --phase $phase --order $order --only $only $extras"
 	done
 	echo
 	python3 "$repo/bench/report.py" --results "$raw" --out "$out" | tee "$out/report.txt"
@@ -119,7 +125,7 @@ if has reclaim; then
 		flavour=$(flavour_of "$kernel")
 		echo "bench: reclaim, $kernel kernel (build/$flavour), $(date -u +%H:%M:%S), host load $(cut -d' ' -f1-3 /proc/loadavg)"
 		GUEST_MEM=2048 "$repo/dev/guest-run.sh" -f "$flavour" -t $((reclaim_s + 600)) \
-			"python3 $repo/bench/reclaim-bench.py --kernel $kernel --out $raw/reclaim/$kernel --bin $out --reclaim $reclaim_s"
+			"python3 $repo/bench/reclaim-bench.py --kernel $kernel --out $raw/reclaim/$kernel --bin $out --reclaim $reclaim_s $extras"
 	done
 	echo
 	# Its figures go with the others in results.csv (which report.py
