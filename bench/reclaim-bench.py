@@ -333,7 +333,7 @@ def main():
     ap.add_argument('--kernel', required=True, choices=('ours', 'mainline'))
     ap.add_argument('--out', required=True)
     ap.add_argument('--bin', required=True)
-    ap.add_argument('--window', type=float, default=20)
+    ap.add_argument('--window', type=float, default=15)
     ap.add_argument('--reclaim', type=float, default=150)
     ap.add_argument('--extras', action='store_true',
                     help='also ours-noflush (not part of make bench\'s '

@@ -17,7 +17,7 @@
 #   BENCH_SIZES    hold mapping sizes in GiB (default 1,2,4,8)
 #   BENCH_MEM      guest memory in MiB (default 10240, less if the host
 #                  lacks it; sizes that do not fit are skipped and reported)
-#   BENCH_WINDOW   seconds per overhead window (default 10)
+#   BENCH_WINDOW   seconds per overhead window (default 8)
 #   BENCH_PHASE    seconds per stairs/zigzag phase (default 5)
 #   BENCH_KERNELS  which kernels (default "ours mainline")
 #   BENCH_PARTS    which parts (default "monitor paddr_fault reclaim";
@@ -48,7 +48,7 @@ began=$(date +%s)
 out=$repo/build/bench
 raw=$repo/build/share/bench
 sizes=${BENCH_SIZES:-1,2,4,8}
-window=${BENCH_WINDOW:-10}
+window=${BENCH_WINDOW:-8}
 phase=${BENCH_PHASE:-5}
 kernels=${BENCH_KERNELS:-ours mainline}
 parts=${BENCH_PARTS:-monitor paddr_fault reclaim}
